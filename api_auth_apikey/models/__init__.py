@@ -1,0 +1,2 @@
+from . import api_api
+from . import api_key

@@ -1,0 +1,4 @@
+from . import api_api
+from . import api_access
+from . import api_auth_failure
+from . import ir_http

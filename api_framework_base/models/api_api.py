@@ -1,0 +1,681 @@
+"""API records and the request flow every published API goes through.
+
+A request to ``/<endpoint>/<subpath>`` is matched by ``ir.http._match`` (see ir_http.py)
+and handed to :meth:`ApiApi._api_serve`, which runs these steps in one transaction:
+
+1. CORS preflight (``OPTIONS`` with ``Origin``) is answered without authentication.
+2. Throttling: a client with too many recent authentication failures gets 429.
+3. Authentication: ``_api_auth_<auth_type>(api_request)`` returns the user, or raises an
+   :class:`ApiError` 401 carrying a ``WWW-Authenticate`` header.
+4. Authorization: the user must be among the API's users.
+5. Context: lang, tz, allowed companies and custom keys from the request.
+6. Custom routes declared with :func:`~..tools.routes.api_route`, then the protocol:
+   ``_api_serve_<protocol>(api_request)`` returns a response.
+
+Errors raised anywhere roll the transaction back and are rendered by
+``_api_error_response_<protocol>(api_request, error)``.
+
+Extending:
+
+- an authentication addon adds a value to ``auth_type`` and implements
+  ``_api_auth_<value>(self, api_request)`` returning a ``res.users`` record, and
+  ``_api_auth_challenge_<value>(self)`` returning the ``WWW-Authenticate`` header value;
+- a protocol addon adds a value to ``protocol`` and implements
+  ``_api_serve_<value>(self, api_request)`` and ``_api_error_response_<value>(self,
+  api_request, error)``.
+"""
+
+import json
+import logging
+import re
+
+import pytz
+import werkzeug.exceptions
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, ValidationError
+from odoo.http import Response, request
+from odoo.service.model import get_public_method
+
+from ..tools.api_request import ApiRequest
+from ..tools.errors import ApiError, format_traceback, to_api_error
+from ..tools.routes import build_route_map
+from ..tools.serialization import json_dumps
+
+_logger = logging.getLogger(__name__)
+
+ENDPOINT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+# Path prefixes that Odoo serves itself and that an endpoint may never take, on top of
+# the first segment of every route registered by installed modules.
+RESERVED_ENDPOINTS = {
+    "web", "json", "jsonrpc", "xmlrpc", "websocket", "longpolling", "odoo", "static",
+    "api_framework_base", "mail", "website", "report", "ir", "base", "bus", "auth",
+}
+
+# Context keys a caller may never set: they change how Odoo itself behaves, not the data.
+FORBIDDEN_CONTEXT_KEYS = {
+    "uid", "su", "install_mode", "module", "import_file", "force_company", "bin_size",
+    "active_test_disabled", "tracking_disable", "mail_notrack", "prefetch_fields",
+}
+
+# Models never served, whatever the access mode: they hold credentials.
+DENIED_MODELS = {
+    "res.users.apikeys", "res.users.apikeys.description", "res.users.identitycheck",
+    "change.password.wizard", "change.password.user", "res.users.apikeys.show",
+    "ir.config_parameter", "api.auth.failure",
+}
+
+# Fields never served, whatever the access mode.
+DENIED_FIELDS = {
+    "res.users": {"password", "new_password", "api_key_ids", "totp_secret", "signup_token"},
+}
+
+CUSTOM_ROUTE_MAPS = {}
+
+
+class ApiApi(models.Model):
+    _name = "api.api"
+    _description = "API"
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=False)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    endpoint = fields.Char(
+        required=True, copy=False,
+        help="URL slug the API answers at: /<endpoint> and /<endpoint>/...",
+    )
+    protocol = fields.Selection(
+        selection=[], required=True,
+        help="How calls and answers are shaped. Each protocol addon adds its own.",
+    )
+    auth_type = fields.Selection(
+        selection=[], string="Authentication", required=True,
+        help="How a call proves its user. Each authentication addon adds its own.",
+    )
+    access_mode = fields.Selection(
+        selection=[
+            ("user", "User"),
+            ("custom", "Custom"),
+            ("sudo", "Superuser"),
+        ],
+        required=True, default="user",
+        help="User: the ORM runs as the authenticated user, with Odoo's access rights and "
+             "record rules.\n"
+             "Custom: as User, restricted further to the allowed models, operations, fields "
+             "and domains below.\n"
+             "Superuser: bypasses Odoo's access rights and record rules, within the allowed "
+             "models below when any is set.",
+    )
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("published", "Published"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True, default="draft", copy=False, readonly=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company,
+    )
+    user_ids = fields.Many2many(
+        "res.users", "api_api_res_users_rel", "api_id", "user_id", string="Allowed Users",
+        help="Only these users can call the API.",
+    )
+    access_ids = fields.One2many("api.access", "api_id", string="Allowed Models")
+    page_size_default = fields.Integer(string="Default Page Size", default=80)
+    page_size_max = fields.Integer(string="Maximum Page Size", default=1000)
+    cors_origins = fields.Char(
+        string="CORS Allowed Origins",
+        help="Origins allowed to call the API from a browser, separated by spaces or "
+             "commas, such as https://app.example.com; * allows any origin.",
+    )
+    debug = fields.Boolean(
+        help="Add the server traceback to error responses. Never turn it on in production.",
+    )
+    meta_version = fields.Char(string="Version", default="1.0")
+    meta_author_name = fields.Char(string="Author")
+    meta_author_email = fields.Char(string="Author E-mail")
+    meta_doc_url = fields.Char(string="Documentation Link")
+    description = fields.Text()
+    url = fields.Char(compute="_compute_url", string="URL")
+
+    _sql_constraints = [
+        ("endpoint_unique", "unique(endpoint)", "Another API already uses this endpoint."),
+        ("page_size_positive",
+         "check(page_size_default > 0 and page_size_max >= page_size_default)",
+         "Page sizes must be positive, and the maximum at least the default."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Fields and constraints
+    # ------------------------------------------------------------------
+
+    @api.depends("endpoint")
+    def _compute_url(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for record in self:
+            record.url = f"{base_url}/{record.endpoint}" if record.endpoint else False
+
+    @api.constrains("endpoint")
+    def _check_endpoint(self):
+        reserved = self._api_reserved_endpoints()
+        for record in self:
+            if not ENDPOINT_PATTERN.match(record.endpoint or ""):
+                raise ValidationError(self.env._(
+                    "The endpoint %(endpoint)s is not valid: use lowercase letters, digits, "
+                    "'-' and '_', starting with a letter or a digit.",
+                    endpoint=record.endpoint,
+                ))
+            if record.endpoint in reserved:
+                raise ValidationError(self.env._(
+                    "The endpoint %(endpoint)s is already used by Odoo or an installed module.",
+                    endpoint=record.endpoint,
+                ))
+
+    @api.model
+    def _api_reserved_endpoints(self):
+        """Return the first path segments that Odoo and installed modules serve."""
+        reserved = set(RESERVED_ENDPOINTS)
+        reserved.update(self.env.registry._init_modules)
+        routing_map = self.env["ir.http"].routing_map()
+        for rule in routing_map.iter_rules():
+            first = rule.rule.lstrip("/").split("/", 1)[0]
+            if first and "<" not in first:
+                reserved.add(first)
+        return reserved
+
+    # ------------------------------------------------------------------
+    # Life cycle; every change that affects routing or cached config clears the caches
+    # of all workers through Odoo's registry signalling.
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self._api_invalidate_caches()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._api_invalidate_caches()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._api_invalidate_caches()
+        return result
+
+    def _api_invalidate_caches(self):
+        self.env.registry.clear_cache("routing")
+        self.env.registry.clear_cache()
+
+    def action_publish(self):
+        for record in self:
+            if not record.protocol or not record.auth_type:
+                raise ValidationError(self.env._(
+                    "Choose a protocol and an authentication before publishing."))
+        self.write({"state": "published"})
+        _logger.info("APIs %s published by %s", self.mapped("endpoint"), self.env.user.login)
+        return True
+
+    def action_unpublish(self):
+        self.write({"state": "draft"})
+        _logger.info("APIs %s unpublished by %s", self.mapped("endpoint"), self.env.user.login)
+        return True
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+        _logger.info("APIs %s cancelled by %s", self.mapped("endpoint"), self.env.user.login)
+        return True
+
+    def action_draft(self):
+        return self.action_unpublish()
+
+    # ------------------------------------------------------------------
+    # Routing and cached configuration
+    # ------------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache(cache="routing")
+    def _api_endpoint_map(self):
+        """Return ``{endpoint: api id}`` for the published APIs, cached per worker."""
+        self.env.cr.execute(
+            "SELECT endpoint, id FROM api_api WHERE state = 'published' AND active")
+        published = dict(self.env.cr.fetchall())
+        reserved = self._api_reserved_endpoints()
+        for endpoint in reserved.intersection(published):
+            _logger.warning("API endpoint /%s is shadowed by an Odoo route and is not served",
+                            endpoint)
+            del published[endpoint]
+        return published
+
+    @api.model
+    def _api_match_path(self, path):
+        """Return ``(api id, subpath)`` when ``path`` lies below a published API."""
+        endpoint, slash, rest = path.lstrip("/").partition("/")
+        api_id = self._api_endpoint_map().get(endpoint)
+        if not api_id:
+            return None
+        return api_id, slash + rest
+
+    @tools.ormcache("self.id")
+    def _api_allowed_user_ids(self):
+        return frozenset(self.user_ids.ids)
+
+    @tools.ormcache("self.id")
+    def _api_access_rules(self):
+        """Return ``{model name: rule dict}`` of the allow-list, cached per worker."""
+        return {
+            rule.model_id.model: rule._api_rule_dict()
+            for rule in self.access_ids.sudo() if rule.active
+        }
+
+    @api.model
+    def _api_custom_route_map(self):
+        key = (self.env.registry.db_name, type(self))
+        route_map = CUSTOM_ROUTE_MAPS.get(key)
+        if route_map is None:
+            route_map = CUSTOM_ROUTE_MAPS[key] = build_route_map(type(self))
+        return route_map
+
+    # ------------------------------------------------------------------
+    # Serving a request
+    # ------------------------------------------------------------------
+
+    def _api_serve(self, subpath):
+        """Serve the current HTTP request for this published API."""
+        self.ensure_one()
+        api_request = ApiRequest(self, request.httprequest, subpath)
+        request.api_request = api_request
+
+        if self._api_is_cors_preflight(api_request):
+            return self._api_cors_preflight_response(api_request)
+
+        self._api_check_throttle(api_request)
+        user = self._api_authenticate(api_request)
+        self._api_set_environment(api_request, user)
+
+        response = self._api_dispatch_custom_route(api_request)
+        if response is None:
+            serve = getattr(self, f"_api_serve_{self.protocol}", None)
+            if serve is None:
+                raise ApiError(501, f"The protocol {self.protocol!r} is not installed.")
+            response = serve(api_request)
+        self._api_finalize_response(api_request, response)
+        return response
+
+    def _api_finalize_response(self, api_request, response):
+        """Add the headers every API response carries (CORS, request id)."""
+        response.headers["X-Request-Id"] = api_request.request_id
+        for name, value in self._api_cors_headers(api_request).items():
+            response.headers[name] = value
+        return response
+
+    def _api_dispatch_custom_route(self, api_request):
+        route_map = self._api_custom_route_map()
+        adapter = route_map.bind("", "/")
+        try:
+            (method_name, protocols), args = adapter.match(
+                api_request.subpath or "/", method=api_request.method)
+        except werkzeug.exceptions.NotFound:
+            return None
+        except werkzeug.exceptions.MethodNotAllowed:
+            raise ApiError(405, f"Method {api_request.method} is not allowed here.") from None
+        if protocols and self.protocol not in protocols:
+            return None
+        result = getattr(self, method_name)(api_request, **args)
+        if isinstance(result, Response):
+            return result
+        return self._api_json_response(result)
+
+    @api.model
+    def _api_json_response(self, payload, status=200, headers=None,
+                           content_type="application/json"):
+        """Return ``payload`` serialized as a JSON response."""
+        body = "" if payload is None else json_dumps(payload)
+        response = Response(body, status=status, headers=headers or {})
+        response.mimetype = content_type
+        response.headers["Content-Type"] = content_type
+        return response
+
+    # ------------------------------------------------------------------
+    # Errors
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _api_handle_exception(self, api_request, exc):
+        """Return the response for ``exc`` raised while serving ``api_request``.
+
+        Runs after the transaction failed: it must not query the database.
+        """
+        error = to_api_error(exc)
+        if error.status >= 500:
+            _logger.error("API %s: %s %s failed", api_request.api_name, api_request.method,
+                          api_request.httprequest.path, exc_info=exc)
+        if api_request.debug:
+            error.debug_traceback = format_traceback(exc)
+        api_request.error = error
+        api_request.exception = exc
+        render = getattr(self, f"_api_error_response_{api_request.protocol}", None)
+        response = render(api_request, error) if render else self._api_error_response_json(
+            api_request, error)
+        for name, value in error.extra_headers.items():
+            response.headers[name] = value
+        if error.status == 401 and "WWW-Authenticate" not in response.headers:
+            response.headers["WWW-Authenticate"] = self._api_default_challenge(api_request)
+        response.headers["X-Request-Id"] = api_request.request_id
+        for name, value in self._api_cors_headers(api_request).items():
+            response.headers[name] = value
+        return response
+
+    @api.model
+    def _api_error_response_json(self, api_request, error):
+        """Render an error as a plain JSON object; protocols override it with their own."""
+        body = {
+            "error": {
+                "status": error.status,
+                "code": error.error_code,
+                "title": error.title,
+                "message": error.detail,
+            }
+        }
+        if error.source:
+            body["error"]["source"] = error.source
+        if error.debug_traceback:
+            body["error"]["traceback"] = error.debug_traceback
+        return self._api_json_response(body, status=error.status)
+
+    # ------------------------------------------------------------------
+    # Authentication and throttling
+    # ------------------------------------------------------------------
+
+    def _api_authenticate(self, api_request):
+        """Return the user the request proves, through the API's authentication type."""
+        authenticate = getattr(self, f"_api_auth_{self.auth_type}", None)
+        if authenticate is None:
+            raise ApiError(501, f"The authentication {self.auth_type!r} is not installed.")
+        self._api_reject_query_credentials(api_request)
+        try:
+            user = authenticate(api_request)
+            if not user:
+                raise ApiError(401, "Authentication required.", code="unauthenticated")
+            self._api_check_user_allowed(user)
+        except ApiError as error:
+            if error.status == 401:
+                error.extra_headers.setdefault(
+                    "WWW-Authenticate", self._api_default_challenge(api_request))
+                self._api_register_auth_failure(api_request)
+            raise
+        api_request.user = user
+        api_request.identity = user.login
+        return user
+
+    def _api_reject_query_credentials(self, api_request):
+        """Credentials travel in headers only: a URL ends up in logs and browser history."""
+        names = {"api_key", "apikey", "x-api-key", "key", "password", "access_token", "token"}
+        if names.intersection(name.lower() for name in api_request.httprequest.args):
+            raise ApiError(401, "Credentials are not accepted in the query string; "
+                                "send them in a header.", code="credentials_in_query")
+
+    def _api_check_user_allowed(self, user):
+        if not user.active or user.id not in self._api_allowed_user_ids():
+            _logger.warning("API %s: user %s is not allowed to call it", self.endpoint,
+                            user.login)
+            raise ApiError(401, "This user is not allowed to call this API.",
+                           code="user_not_allowed")
+
+    def _api_default_challenge(self, api_request):
+        challenge = getattr(self, f"_api_auth_challenge_{api_request.api.auth_type}", None)
+        if challenge:
+            return challenge()
+        return f'Bearer realm="{api_request.api_name}"'
+
+    def _api_client_key(self, api_request):
+        """Identify a client for throttling: its address."""
+        return api_request.client_ip or "unknown"
+
+    def _api_check_throttle(self, api_request):
+        retry_after = self.env["api.auth.failure"]._retry_after(
+            self._api_client_key(api_request))
+        if retry_after:
+            raise ApiError(429, "Too many failed authentication attempts; retry later.",
+                           code="too_many_attempts", headers={"Retry-After": str(retry_after)})
+
+    def _api_register_auth_failure(self, api_request):
+        _logger.warning("API %s: authentication failed from %s", self.endpoint,
+                        api_request.client_ip)
+        self.env["api.auth.failure"]._register_failure(self._api_client_key(api_request))
+
+    # ------------------------------------------------------------------
+    # Environment and context
+    # ------------------------------------------------------------------
+
+    def _api_set_environment(self, api_request, user):
+        context = self._api_request_context(api_request, user)
+        request.update_env(user=user.id, context=context)
+        env = request.env
+        if self.access_mode == "sudo":
+            env = env(su=True)
+        api_request.env = env
+
+    def _api_request_context(self, api_request, user):
+        """Return the context for the call: the user's own, merged with what the request
+        passes in the ``X-Odoo-Context`` header or the ``context`` parameter, and
+        ``Accept-Language``."""
+        context = dict(user.with_user(user).context_get())
+        headers = api_request.httprequest.headers
+        accept_language = headers.get("Accept-Language")
+        if accept_language:
+            lang = self._api_match_language(accept_language)
+            if lang:
+                context["lang"] = lang
+
+        raw = headers.get("X-Odoo-Context") or api_request.httprequest.args.get("context")
+        if raw:
+            try:
+                requested = json.loads(raw)
+            except ValueError:
+                raise ApiError(400, "The context is not a JSON object.", code="invalid_context",
+                               source={"parameter": "context"}) from None
+            if not isinstance(requested, dict):
+                raise ApiError(400, "The context is not a JSON object.", code="invalid_context",
+                               source={"parameter": "context"})
+            context.update(self._api_validate_context(requested, user))
+
+        if "allowed_company_ids" not in context:
+            company = self.company_id if self.company_id in user.company_ids else user.company_id
+            context["allowed_company_ids"] = [company.id]
+        return context
+
+    def _api_validate_context(self, requested, user):
+        validated = {}
+        for key, value in requested.items():
+            if not isinstance(key, str) or not key.isidentifier() or key.startswith("_") \
+                    or key in FORBIDDEN_CONTEXT_KEYS:
+                raise ApiError(400, f"The context key {key!r} cannot be set.",
+                               code="invalid_context", source={"parameter": "context"})
+            if key == "lang":
+                if value not in dict(self.env["res.lang"].get_installed()):
+                    raise ApiError(400, f"The language {value!r} is not installed.",
+                                   code="invalid_context", source={"parameter": "context"})
+            elif key == "tz":
+                if value not in pytz.all_timezones_set:
+                    raise ApiError(400, f"The time zone {value!r} is not known.",
+                                   code="invalid_context", source={"parameter": "context"})
+            elif key == "allowed_company_ids":
+                if not isinstance(value, list) or not value or not all(
+                        isinstance(company_id, int) for company_id in value):
+                    raise ApiError(400, "allowed_company_ids must be a list of company ids.",
+                                   code="invalid_context", source={"parameter": "context"})
+                if not set(value) <= set(user.company_ids.ids):
+                    raise ApiError(403, "The user may not work in some of these companies.",
+                                   code="company_not_allowed", source={"parameter": "context"})
+            validated[key] = value
+        return validated
+
+    def _api_match_language(self, accept_language):
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        by_prefix = {code.split("_")[0].lower(): code for code in reversed(installed)}
+        for part in accept_language.split(","):
+            tag = part.split(";")[0].strip().replace("-", "_")
+            if not tag or tag == "*":
+                continue
+            for code in installed:
+                if code.lower() == tag.lower():
+                    return code
+            if tag.split("_")[0].lower() in by_prefix:
+                return by_prefix[tag.split("_")[0].lower()]
+        return None
+
+    # ------------------------------------------------------------------
+    # CORS
+    # ------------------------------------------------------------------
+
+    def _api_allowed_origin(self, api_request):
+        origin = api_request.httprequest.headers.get("Origin")
+        allowed = (self.cors_origins or "").replace(",", " ").split()
+        if not origin or not allowed:
+            return None
+        if "*" in allowed:
+            return "*"
+        return origin if origin in allowed else None
+
+    def _api_cors_headers(self, api_request):
+        origin = self._api_allowed_origin(api_request)
+        if not origin:
+            return {}
+        headers = {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Expose-Headers": "X-Request-Id, Location, ETag, Retry-After, "
+                                             "WWW-Authenticate",
+        }
+        if origin != "*":
+            headers["Vary"] = "Origin"
+        return headers
+
+    def _api_is_cors_preflight(self, api_request):
+        headers = api_request.httprequest.headers
+        return (api_request.method == "OPTIONS" and headers.get("Origin")
+                and headers.get("Access-Control-Request-Method"))
+
+    def _api_cors_preflight_response(self, api_request):
+        response = Response(status=204)
+        headers = self._api_cors_headers(api_request)
+        if headers:
+            headers.update({
+                "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+                "Access-Control-Allow-Headers": api_request.httprequest.headers.get(
+                    "Access-Control-Request-Headers", "Content-Type, Authorization"),
+                "Access-Control-Max-Age": "600",
+            })
+        response.headers.extend(headers)
+        response.headers["X-Request-Id"] = api_request.request_id
+        return response
+
+    # ------------------------------------------------------------------
+    # Access modes
+    # ------------------------------------------------------------------
+
+    def _api_get_model(self, api_request, model_name, operation):
+        """Return ``model_name`` in the call's environment, once the access mode allows
+        ``operation`` (read, create, write, unlink or call) on it."""
+        if model_name not in self.env or model_name in DENIED_MODELS \
+                or self.env[model_name]._abstract or self.env[model_name]._transient:
+            raise ApiError(404, f"The model {model_name!r} does not exist.",
+                           code="unknown_model")
+        rules = self._api_access_rules()
+        if self.access_mode == "custom" or (self.access_mode == "sudo" and rules):
+            rule = rules.get(model_name)
+            if rule is None:
+                raise ApiError(404, f"The model {model_name!r} does not exist.",
+                               code="unknown_model")
+            if not rule["operations"].get(operation):
+                raise ApiError(403, f"This API does not allow {operation} on {model_name}.",
+                               code="operation_not_allowed")
+        model = api_request.env[model_name]
+        if self.access_mode != "sudo":
+            access = "read" if operation == "call" else operation
+            if not model.has_access(access):
+                raise AccessError(self.env._(
+                    "You are not allowed to %(operation)s %(model)s records.",
+                    operation=access, model=model_name,
+                ))
+        return model
+
+    def _api_field_allowed(self, api_request, model, field_name, operation):
+        field = model._fields.get(field_name)
+        if field is None or field_name in DENIED_FIELDS.get(model._name, ()):
+            return False
+        if not field.is_accessible(api_request.env(su=False)):
+            return False
+        rule = self._api_access_rules().get(model._name)
+        if rule and rule["fields"] and field_name not in rule["fields"] and field_name != "id":
+            return False
+        return True
+
+    def _api_readable_fields(self, api_request, model):
+        return [name for name in model._fields
+                if self._api_field_allowed(api_request, model, name, "read")]
+
+    def _api_check_fields(self, api_request, model, field_names, operation):
+        for name in field_names:
+            if name not in model._fields:
+                raise ApiError(400, f"The field {name!r} does not exist on {model._name}.",
+                               code="unknown_field", source={"parameter": name})
+            if not self._api_field_allowed(api_request, model, name, operation):
+                raise ApiError(403, f"The field {name!r} of {model._name} is not accessible.",
+                               code="field_not_allowed", source={"parameter": name})
+        return field_names
+
+    def _api_check_method(self, api_request, model, method_name):
+        if method_name.startswith("_"):
+            raise ApiError(403, f"Private methods such as {method_name!r} cannot be called.",
+                           code="private_method")
+        try:
+            method = get_public_method(model, method_name)
+        except AttributeError:
+            raise ApiError(404, f"The method {method_name!r} does not exist on "
+                                f"{model._name}.", code="unknown_method") from None
+        except AccessError:
+            raise ApiError(403, f"The method {method_name!r} cannot be called remotely.",
+                           code="private_method") from None
+        rule = self._api_access_rules().get(model._name)
+        if rule and rule["methods"] is not None and method_name not in rule["methods"] \
+                and method_name not in READ_METHODS and method_name not in WRITE_METHODS:
+            raise ApiError(403, f"This API does not allow calling {method_name!r}.",
+                           code="method_not_allowed")
+        return method
+
+    def _api_access_domain(self, api_request, model):
+        rule = self._api_access_rules().get(model._name)
+        return list(rule["domain"]) if rule and rule["domain"] else []
+
+    def _api_check_records(self, api_request, records, operation):
+        ids = set(records.ids)
+        if not ids:
+            return records
+        domain = [("id", "in", list(ids))] + self._api_access_domain(api_request, records)
+        found = records.with_context(active_test=False).search(domain)
+        missing = ids - set(found.ids)
+        if missing:
+            raise ApiError(404, f"Records {sorted(missing)} of {records._name} do not exist.",
+                           code="record_not_found")
+        return records
+
+
+# Methods whose operation for the allow-list is known; every other public method is "call".
+READ_METHODS = {
+    "search", "search_read", "search_count", "read", "read_group", "fields_get",
+    "name_search", "default_get", "check_access_rights", "has_access", "web_search_read",
+    "web_read", "name_get", "export_data",
+}
+WRITE_METHODS = {"create": "create", "write": "write", "unlink": "unlink", "copy": "create"}
+
+
+def method_operation(method_name):
+    """Return the allow-list operation that calling ``method_name`` needs."""
+    if method_name in READ_METHODS:
+        return "read"
+    return WRITE_METHODS.get(method_name, "call")

@@ -1,0 +1,86 @@
+import logging
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class ApiAuthFailure(models.Model):
+    """Recent authentication failures per client, shared by every worker and server.
+
+    Failures are counted in a sliding window. Once a client reaches the threshold, every
+    call from it is answered 429 with ``Retry-After`` until the lock-out ends. Failures are
+    written with their own cursor, so that the rollback of the failed request keeps them.
+    """
+
+    _name = "api.auth.failure"
+    _description = "API Authentication Failures"
+    _log_access = False
+
+    client_key = fields.Char(required=True, index=True)
+    failure_count = fields.Integer(default=0)
+    window_start = fields.Datetime(required=True)
+    locked_until = fields.Datetime()
+
+    _sql_constraints = [
+        ("client_key_unique", "unique(client_key)", "One row per client."),
+    ]
+
+    def _get_settings(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return (
+            int(params.get_param("api_framework.auth_failure_threshold", 10)),
+            int(params.get_param("api_framework.auth_failure_window", 60)),
+            int(params.get_param("api_framework.auth_lockout_seconds", 60)),
+        )
+
+    @api.model
+    def _retry_after(self, client_key):
+        """Return the seconds the client must wait, or 0 when it is not locked out."""
+        self.env.cr.execute("""
+            SELECT CEIL(EXTRACT(EPOCH FROM locked_until - (now() AT TIME ZONE 'UTC')))
+              FROM api_auth_failure
+             WHERE client_key = %s AND locked_until > (now() AT TIME ZONE 'UTC')
+        """, [client_key])
+        row = self.env.cr.fetchone()
+        return int(row[0]) if row else 0
+
+    @api.model
+    def _register_failure(self, client_key):
+        """Count one failure for the client, in a transaction of its own."""
+        threshold, window, lockout = self._get_settings()
+        with self.env.registry.cursor() as cr:
+            cr.execute("""
+                INSERT INTO api_auth_failure (client_key, failure_count, window_start)
+                     VALUES (%(key)s, 1, now() AT TIME ZONE 'UTC')
+                ON CONFLICT (client_key) DO UPDATE SET
+                    failure_count = CASE
+                        WHEN api_auth_failure.window_start
+                             < (now() AT TIME ZONE 'UTC') - make_interval(secs => %(window)s)
+                        THEN 1 ELSE api_auth_failure.failure_count + 1 END,
+                    window_start = CASE
+                        WHEN api_auth_failure.window_start
+                             < (now() AT TIME ZONE 'UTC') - make_interval(secs => %(window)s)
+                        THEN now() AT TIME ZONE 'UTC' ELSE api_auth_failure.window_start END
+                RETURNING failure_count
+            """, {"key": client_key, "window": window})
+            count = cr.fetchone()[0]
+            if count >= threshold:
+                cr.execute("""
+                    UPDATE api_auth_failure
+                       SET locked_until = (now() AT TIME ZONE 'UTC')
+                                          + make_interval(secs => %s),
+                           failure_count = 0,
+                           window_start = now() AT TIME ZONE 'UTC'
+                     WHERE client_key = %s
+                """, [lockout, client_key])
+                _logger.warning("API clients at %s locked out for %ss after %s failed "
+                                "authentications", client_key, lockout, count)
+
+    @api.autovacuum
+    def _gc_auth_failures(self):
+        self.env.cr.execute("""
+            DELETE FROM api_auth_failure
+             WHERE (locked_until IS NULL OR locked_until < (now() AT TIME ZONE 'UTC'))
+               AND window_start < (now() AT TIME ZONE 'UTC') - interval '1 day'
+        """)

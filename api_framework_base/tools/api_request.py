@@ -1,0 +1,110 @@
+"""The state of one API call, handed to authentication, protocols and custom routes."""
+
+import json
+import time
+import uuid
+
+from .errors import ApiError
+
+JSON_MEDIA_TYPES = ("application/json", "application/vnd.api+json", "application/graphql")
+
+
+class ApiRequest:
+    """What a protocol needs to serve one call of a published API.
+
+    Attributes set by the base before the protocol runs:
+
+    - ``api``: the ``api.api`` record (in superuser mode: read its configuration only)
+    - ``httprequest``: the werkzeug request
+    - ``subpath``: the path below the API's endpoint, ``""`` or starting with ``/``
+    - ``user``: the authenticated ``res.users`` record, once authentication succeeded
+    - ``env``: the environment the ORM runs in for this call: the user's own, or superuser
+      in "sudo" access mode; with the request's context
+    - ``request_id``: a unique id, also sent back in the ``X-Request-Id`` header
+    """
+
+    def __init__(self, api, httprequest, subpath):
+        self.api = api
+        self.httprequest = httprequest
+        self.subpath = subpath
+        self.protocol = api.protocol
+        self.debug = api.debug
+        self.api_name = api.name
+        self.user = None
+        self.env = None
+        self.identity = None
+        self.request_id = httprequest.headers.get("X-Request-Id") or uuid.uuid4().hex
+        self.started = time.perf_counter()
+        self.error = None
+        self._json_body = None
+
+    # ------------------------------------------------------------------
+    # Request data
+    # ------------------------------------------------------------------
+
+    @property
+    def method(self):
+        return self.httprequest.method
+
+    @property
+    def base_url(self):
+        """The absolute URL of the API's root, without a trailing slash."""
+        return self.httprequest.host_url.rstrip("/") + "/" + self.api.endpoint
+
+    @property
+    def client_ip(self):
+        return self.httprequest.remote_addr or ""
+
+    def get_json_body(self, media_types=JSON_MEDIA_TYPES, required=True):
+        """Return the decoded JSON body; 415 for another media type, 400 when malformed."""
+        if self._json_body is not None:
+            return self._json_body
+        raw = self.httprequest.get_data(cache=True)
+        if not raw:
+            if required:
+                raise ApiError(400, "The request body is empty; a JSON document is expected.",
+                               code="empty_body")
+            return None
+        mimetype = self.httprequest.mimetype
+        if mimetype and mimetype not in media_types:
+            raise ApiError(415, f"Unsupported media type {mimetype!r}; "
+                                f"send one of {', '.join(media_types)}.",
+                           code="unsupported_media_type")
+        try:
+            self._json_body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, f"The request body is not valid JSON: {exc}",
+                           code="invalid_json") from None
+        return self._json_body
+
+    # ------------------------------------------------------------------
+    # Access mode helpers, see api.api
+    # ------------------------------------------------------------------
+
+    def get_model(self, model_name, operation="read"):
+        """Return ``model_name`` in the call's environment once the access mode allows
+        ``operation`` on it (one of read, create, write, unlink, call)."""
+        return self.api._api_get_model(self, model_name, operation)
+
+    def check_fields(self, model, field_names, operation="read"):
+        """Raise unless every field is known and allowed for ``operation``."""
+        return self.api._api_check_fields(self, model, field_names, operation)
+
+    def readable_fields(self, model):
+        """Return the names of the fields of ``model`` that the caller may read."""
+        return self.api._api_readable_fields(self, model)
+
+    def check_method(self, model, method_name):
+        """Return the public method ``method_name`` once the access mode allows calling it."""
+        return self.api._api_check_method(self, model, method_name)
+
+    def access_domain(self, model):
+        """Return the domain that restricts ``model``'s records for this API, or ``[]``."""
+        return self.api._api_access_domain(self, model)
+
+    def check_records(self, records, operation="read"):
+        """Raise 404 unless all ``records`` exist and lie within the access domain."""
+        return self.api._api_check_records(self, records, operation)
+
+    def elapsed_ms(self):
+        return (time.perf_counter() - self.started) * 1000.0

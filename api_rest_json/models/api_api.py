@@ -1,0 +1,183 @@
+"""REST-JSON: ORM method calls over plain JSON.
+
+``POST /<endpoint>/<model>/<method>`` with ``{"args": [...], "kwargs": {...}}`` calls the
+method as Odoo's own JSON-RPC ``call_kw`` would, within the API's access mode, and answers
+the result as JSON. ``GET /<endpoint>`` describes the API.
+"""
+
+import inspect
+import logging
+
+from odoo import api, fields, models
+from odoo.osv import expression
+
+from odoo.addons.api_framework_base.models.api_api import method_operation
+from odoo.addons.api_framework_base.tools import ApiError
+
+_logger = logging.getLogger(__name__)
+
+# Methods whose ``domain`` argument the access domain of the "custom" mode is added to.
+DOMAIN_METHODS = {"search", "search_read", "search_count", "read_group", "web_search_read",
+                  "web_read_group", "search_fetch"}
+# Methods that read fields given by name, checked against the fields the caller may read.
+FIELD_METHODS = {"read", "search_read", "web_search_read", "read_group", "export_data"}
+MEDIA_TYPES = ("application/json",)
+
+
+class ApiApi(models.Model):
+    _inherit = "api.api"
+
+    protocol = fields.Selection(
+        selection_add=[("rest_json", "REST-JSON")], ondelete={"rest_json": "cascade"})
+
+    def _api_serve_rest_json(self, api_request):
+        """Answer ``GET /`` with the API description, ``POST /<model>/<method>`` with the
+        method's result."""
+        parts = [part for part in api_request.subpath.split("/") if part]
+        if not parts:
+            if api_request.method not in ("GET", "HEAD"):
+                raise ApiError(405, "Use GET on the API root.", headers={"Allow": "GET"})
+            return self._api_json_response(self._rest_json_describe(api_request))
+        if len(parts) != 2:
+            raise ApiError(404, "Call a method at /<model>/<method>.", code="unknown_path")
+        if api_request.method != "POST":
+            raise ApiError(405, "Methods are called with POST.", headers={"Allow": "POST"})
+
+        model_name, method_name = parts
+        payload = api_request.get_json_body(media_types=MEDIA_TYPES, required=False) or {}
+        args, kwargs = self._rest_json_parse_payload(payload)
+        result = self._rest_json_call(api_request, model_name, method_name, args, kwargs)
+        return self._api_json_response({"result": result})
+
+    def _rest_json_describe(self, api_request):
+        return {
+            "name": self.name,
+            "protocol": "rest_json",
+            "meta": self._api_meta(),
+            "user": {"id": api_request.user.id, "login": api_request.user.login},
+        }
+
+    def _api_meta(self):
+        """Return the API's meta information, as protocols add it to their responses."""
+        meta = {"version": self.meta_version or ""}
+        if self.meta_author_name or self.meta_author_email:
+            meta["author"] = {"name": self.meta_author_name or "",
+                              "email": self.meta_author_email or ""}
+        if self.meta_doc_url:
+            meta["documentation"] = self.meta_doc_url
+        return meta
+
+    @api.model
+    def _rest_json_parse_payload(self, payload):
+        if not isinstance(payload, dict):
+            raise ApiError(400, 'The body must be a JSON object {"args": [...], '
+                                '"kwargs": {...}}.', code="invalid_body")
+        unknown = set(payload) - {"args", "kwargs"}
+        if unknown:
+            raise ApiError(400, f"Unknown members in the body: {', '.join(sorted(unknown))}.",
+                           code="invalid_body", source={"pointer": f"/{sorted(unknown)[0]}"})
+        args = payload.get("args", [])
+        kwargs = payload.get("kwargs", {})
+        if not isinstance(args, list):
+            raise ApiError(400, "args must be a list.", code="invalid_body",
+                           source={"pointer": "/args"})
+        if not isinstance(kwargs, dict):
+            raise ApiError(400, "kwargs must be an object.", code="invalid_body",
+                           source={"pointer": "/kwargs"})
+        return args, kwargs
+
+    def _rest_json_call(self, api_request, model_name, method_name, args, kwargs):
+        """Call ``model_name.method_name`` as Odoo's RPC does, within the access mode."""
+        operation = method_operation(method_name)
+        model = api_request.get_model(model_name, operation)
+        method = api_request.check_method(model, method_name)
+
+        kwargs = dict(kwargs)
+        context = kwargs.pop("context", None)
+        if context is not None:
+            if not isinstance(context, dict):
+                raise ApiError(400, "kwargs.context must be an object.", code="invalid_body")
+            model = model.with_context(**self._api_validate_context(context, api_request.user))
+
+        is_model_method = bool(getattr(method, "_api", None))
+        if is_model_method:
+            records, call_args = model, list(args)
+        else:
+            if not args:
+                raise ApiError(400, f"{method_name} is called on records: pass their ids as "
+                                    "the first argument.", code="missing_ids")
+            records = model.browse(self._rest_json_ids(args[0]))
+            call_args = list(args[1:])
+            api_request.check_records(records, operation)
+
+        bound = self._rest_json_bind(records, method, method_name, call_args, kwargs)
+        self._rest_json_apply_access(api_request, records, method_name, bound)
+        _logger.debug("API %s: %s.%s by %s", self.endpoint, model_name, method_name,
+                      api_request.user.login)
+        result = method(*bound.args, **bound.kwargs)
+        return self._rest_json_result(method, result, records, call_args)
+
+    @api.model
+    def _rest_json_ids(self, ids):
+        if isinstance(ids, int) and not isinstance(ids, bool):
+            return [ids]
+        if isinstance(ids, list) and all(
+                isinstance(id_, int) and not isinstance(id_, bool) for id_ in ids):
+            return ids
+        raise ApiError(400, "Record ids must be an integer or a list of integers.",
+                       code="invalid_ids", source={"pointer": "/args/0"})
+
+    @api.model
+    def _rest_json_bind(self, records, method, method_name, args, kwargs):
+        try:
+            return inspect.signature(method).bind(records, *args, **kwargs)
+        except TypeError as exc:
+            raise ApiError(400, f"Wrong arguments for {method_name}: {exc}",
+                           code="invalid_arguments") from None
+
+    def _rest_json_apply_access(self, api_request, records, method_name, bound):
+        """Restrict domains and fields of the bound arguments to what the API allows."""
+        arguments = bound.arguments
+        if method_name in DOMAIN_METHODS:
+            domain = arguments.get("domain") or []
+            if not isinstance(domain, list):
+                raise ApiError(400, "The domain must be a list.", code="invalid_domain")
+            access_domain = api_request.access_domain(records)
+            if access_domain:
+                arguments["domain"] = expression.AND([domain, access_domain])
+        if method_name in FIELD_METHODS:
+            names = arguments.get("fields") or []
+            if isinstance(names, str):
+                names = [names]
+            if not isinstance(names, list):
+                raise ApiError(400, "fields must be a list of field names.",
+                               code="invalid_fields")
+            if names:
+                plain = [name.split(":")[0].split("/")[0].split(".")[0] for name in names
+                         if isinstance(name, str)]
+                api_request.check_fields(records, plain, "read")
+            elif method_name != "read_group":
+                arguments["fields"] = api_request.readable_fields(records)
+        if method_name == "read_group":
+            groupby = arguments.get("groupby") or []
+            names = [groupby] if isinstance(groupby, str) else list(groupby)
+            api_request.check_fields(
+                records, [name.split(":")[0] for name in names if isinstance(name, str)],
+                "read")
+        if method_name in ("create", "write"):
+            values = arguments.get("vals_list") if method_name == "create" \
+                else arguments.get("vals")
+            for vals in values if isinstance(values, list) else [values]:
+                if not isinstance(vals, dict):
+                    raise ApiError(400, f"{method_name} expects field values as objects.",
+                                   code="invalid_values")
+                api_request.check_fields(records, list(vals), method_name)
+
+    @api.model
+    def _rest_json_result(self, method, result, records, args):
+        api_kind = getattr(method, "_api", None)
+        if api_kind == "model_create":
+            return result.id if args and isinstance(args[0], dict) else result.ids
+        if isinstance(result, models.BaseModel):
+            return result.ids
+        return result
