@@ -241,6 +241,7 @@ class ApiApi(models.Model):
     @tools.ormcache(cache="routing")
     def _api_endpoint_map(self):
         """Return ``{endpoint: api id}`` for the published APIs, cached per worker."""
+        self.flush_model(["endpoint", "state", "active"])
         self.env.cr.execute(
             "SELECT endpoint, id FROM api_api WHERE state = 'published' AND active")
         published = dict(self.env.cr.fetchall())

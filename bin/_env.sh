@@ -1,0 +1,59 @@
+# Shared by bin/demo and bin/test: checks the prerequisites and sets ODOO_ARGS.
+# Settings come from the environment: PGHOST, PGPORT, PGUSER, ODOO_ADDONS_PATH.
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PYTHON=${PYTHON:-python3}
+
+if ! "$PYTHON" -c 'import odoo.release, sys; sys.exit(odoo.release.version_info[0] != 18)' \
+        2>/dev/null; then
+    echo "error: Odoo 18 is not importable as 'odoo' by $PYTHON." >&2
+    echo "Install Odoo 18 first (see README.md, Prerequisites)." >&2
+    exit 3
+fi
+
+export PGHOST=${PGHOST:-127.0.0.1}
+export PGPORT=${PGPORT:-5432}
+export PGUSER=${PGUSER:-$(id -un)}
+if [ "$PGUSER" = postgres ]; then
+    echo "error: Odoo refuses to run as the 'postgres' database user; set PGUSER." >&2
+    exit 3
+fi
+if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null \
+        && ! "$PYTHON" -c "import psycopg2; psycopg2.connect(dbname='postgres')" 2>/dev/null; then
+    echo "error: PostgreSQL does not answer at $PGHOST:$PGPORT (user $PGUSER)." >&2
+    exit 3
+fi
+
+# Odoo's own addons (as its configuration or installation defines them), then ours.
+odoo_addons=${ODOO_ADDONS_PATH:-$("$PYTHON" - <<'PY' 2>/dev/null
+from odoo.tools import config
+config.parse_config([])
+print(config["addons_path"])
+PY
+)}
+ODOO_ARGS=(
+    --addons-path="$odoo_addons,$repo_root"
+    --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER"
+)
+
+odoo_bin() {
+    "$PYTHON" -m odoo "$@"
+}
+
+drop_database() {
+    "$PYTHON" - "$1" <<'PY'
+import sys, psycopg2
+conn = psycopg2.connect(dbname="postgres")
+conn.autocommit = True
+conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1])
+PY
+}
+
+suite_addons() {
+    local names=()
+    for manifest in "$repo_root"/*/__manifest__.py; do
+        names+=("$(basename "$(dirname "$manifest")")")
+    done
+    local IFS=,
+    echo "${names[*]}"
+}
