@@ -307,6 +307,16 @@ class ApiApi(models.Model):
         self._api_finalize_response(api_request, response)
         return response
 
+    def _api_meta(self):
+        """Return the API's meta information, as protocols add it to their responses."""
+        meta = {"version": self.meta_version or ""}
+        if self.meta_author_name or self.meta_author_email:
+            meta["author"] = {"name": self.meta_author_name or "",
+                              "email": self.meta_author_email or ""}
+        if self.meta_doc_url:
+            meta["documentation"] = self.meta_doc_url
+        return meta
+
     def _api_finalize_response(self, api_request, response):
         """Add the headers every API response carries (CORS, request id)."""
         response.headers["X-Request-Id"] = api_request.request_id

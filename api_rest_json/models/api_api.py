@@ -57,16 +57,6 @@ class ApiApi(models.Model):
             "user": {"id": api_request.user.id, "login": api_request.user.login},
         }
 
-    def _api_meta(self):
-        """Return the API's meta information, as protocols add it to their responses."""
-        meta = {"version": self.meta_version or ""}
-        if self.meta_author_name or self.meta_author_email:
-            meta["author"] = {"name": self.meta_author_name or "",
-                              "email": self.meta_author_email or ""}
-        if self.meta_doc_url:
-            meta["documentation"] = self.meta_doc_url
-        return meta
-
     @api.model
     def _rest_json_parse_payload(self, payload):
         if not isinstance(payload, dict):
