@@ -605,6 +605,7 @@ class ApiApi(models.Model):
             if not rule["operations"].get(operation):
                 raise ApiError(403, f"This API does not allow {operation} on {model_name}.",
                                code="operation_not_allowed")
+        self._api_check_operation(api_request, model_name, operation)
         model = api_request.env[model_name]
         if self.access_mode != "sudo":
             access = "read" if operation == "call" else operation
@@ -614,6 +615,11 @@ class ApiApi(models.Model):
                     operation=access, model=model_name,
                 ))
         return model
+
+    def _api_check_operation(self, api_request, model_name, operation):
+        """Hook: raise an :class:`ApiError` when the credential of the call does not allow
+        ``operation`` on ``model_name`` (e.g. an OAuth2 token whose scope is read-only).
+        It can only restrict further what the access mode and the user's rights allow."""
 
     def _api_field_allowed(self, api_request, model, field_name, operation):
         field = model._fields.get(field_name)
