@@ -6,8 +6,11 @@ PYTHON=${PYTHON:-python3}
 
 if ! "$PYTHON" -c 'import odoo.release, sys; sys.exit(odoo.release.version_info[0] != 18)' \
         2>/dev/null; then
-    echo "error: Odoo 18 is not importable as 'odoo' by $PYTHON." >&2
-    echo "Install Odoo 18 first (see README.md, Prerequisites)." >&2
+    found=$("$PYTHON" -c 'import odoo.release; print(odoo.release.version)' 2>/dev/null \
+        || echo "no module named odoo")
+    echo "error: Odoo 18 is not importable as 'odoo' by $PYTHON ($found)." >&2
+    echo "Install Odoo 18 (e.g. 'pip install -e /path/to/odoo' from a checkout of its 18.0" >&2
+    echo "branch) or set PYTHON to an interpreter that has it; see README.md, Prerequisites." >&2
     exit 3
 fi
 
@@ -20,7 +23,9 @@ if [ "$PGUSER" = postgres ]; then
 fi
 if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null \
         && ! "$PYTHON" -c "import psycopg2; psycopg2.connect(dbname='postgres')" 2>/dev/null; then
-    echo "error: PostgreSQL does not answer at $PGHOST:$PGPORT (user $PGUSER)." >&2
+    echo "error: PostgreSQL does not answer at $PGHOST:$PGPORT as user $PGUSER." >&2
+    echo "Start PostgreSQL, or point at it with PGHOST, PGPORT and PGUSER (a role that may" >&2
+    echo "create databases; PGPASSWORD if it needs one); see README.md, Prerequisites." >&2
     exit 3
 fi
 
@@ -46,6 +51,23 @@ import sys, psycopg2
 conn = psycopg2.connect(dbname="postgres")
 conn.autocommit = True
 conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1])
+PY
+}
+
+database_exists() {
+    "$PYTHON" - "$1" <<'PY'
+import sys, psycopg2
+conn = psycopg2.connect(dbname="postgres")
+cr = conn.cursor()
+cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [sys.argv[1]])
+if not cr.fetchone():
+    sys.exit(1)
+conn.close()
+# A database Odoo has initialised has the table of its modules.
+conn = psycopg2.connect(dbname=sys.argv[1])
+cr = conn.cursor()
+cr.execute("SELECT to_regclass('ir_module_module') IS NOT NULL")
+sys.exit(0 if cr.fetchone()[0] else 1)
 PY
 }
 
