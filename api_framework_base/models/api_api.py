@@ -3,7 +3,8 @@
 A request to ``/<endpoint>/<subpath>`` is matched by ``ir.http._match`` (see ir_http.py)
 and handed to :meth:`ApiApi._api_serve`, which runs these steps in one transaction:
 
-1. CORS preflight (``OPTIONS`` with ``Origin``) is answered without authentication.
+1. CORS preflight (``OPTIONS`` with ``Origin``) is answered without authentication, and
+   so are custom routes declared with ``api_route(..., auth=False)``.
 2. Throttling: a client with too many recent authentication failures gets 429.
 3. Authentication: ``_api_auth_<auth_type>(api_request)`` returns the user, or raises an
    :class:`ApiError` 401 carrying a ``WWW-Authenticate`` header.
@@ -35,6 +36,7 @@ import werkzeug.exceptions
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.http import Response, request
+from odoo.osv import expression
 from odoo.service.model import get_public_method
 
 from ..tools.api_request import ApiRequest
@@ -274,11 +276,11 @@ class ApiApi(models.Model):
         }
 
     @api.model
-    def _api_custom_route_map(self):
-        key = (self.env.registry.db_name, type(self))
+    def _api_custom_route_map(self, auth=True):
+        key = (self.env.registry.db_name, type(self), auth)
         route_map = CUSTOM_ROUTE_MAPS.get(key)
         if route_map is None:
-            route_map = CUSTOM_ROUTE_MAPS[key] = build_route_map(type(self))
+            route_map = CUSTOM_ROUTE_MAPS[key] = build_route_map(type(self), auth=auth)
         return route_map
 
     # ------------------------------------------------------------------
@@ -293,6 +295,11 @@ class ApiApi(models.Model):
 
         if self._api_is_cors_preflight(api_request):
             return self._api_cors_preflight_response(api_request)
+
+        response = self._api_dispatch_custom_route(api_request, auth=False)
+        if response is not None:
+            self._api_finalize_response(api_request, response)
+            return response
 
         self._api_check_throttle(api_request)
         user = self._api_authenticate(api_request)
@@ -324,8 +331,8 @@ class ApiApi(models.Model):
             response.headers[name] = value
         return response
 
-    def _api_dispatch_custom_route(self, api_request):
-        route_map = self._api_custom_route_map()
+    def _api_dispatch_custom_route(self, api_request, auth=True):
+        route_map = self._api_custom_route_map(auth=auth)
         adapter = route_map.bind("", "/")
         try:
             (method_name, protocols), args = adapter.match(
@@ -333,6 +340,8 @@ class ApiApi(models.Model):
         except werkzeug.exceptions.NotFound:
             return None
         except werkzeug.exceptions.MethodNotAllowed:
+            if not auth:
+                return None
             raise ApiError(405, f"Method {api_request.method} is not allowed here.") from None
         if protocols and self.protocol not in protocols:
             return None
@@ -457,7 +466,8 @@ class ApiApi(models.Model):
     def _api_register_auth_failure(self, api_request):
         _logger.warning("API %s: authentication failed from %s", self.endpoint,
                         api_request.client_ip)
-        self.env["api.auth.failure"]._register_failure(self._api_client_key(api_request))
+        self.env["api.auth.failure"]._register_failure_after_transaction(
+            self._api_client_key(api_request))
 
     # ------------------------------------------------------------------
     # Environment and context
@@ -592,13 +602,12 @@ class ApiApi(models.Model):
     def _api_get_model(self, api_request, model_name, operation):
         """Return ``model_name`` in the call's environment, once the access mode allows
         ``operation`` (read, create, write, unlink or call) on it."""
-        if model_name not in self.env or model_name in DENIED_MODELS \
+        if model_name not in self.env or model_name in self._api_denied_models() \
                 or self.env[model_name]._abstract or self.env[model_name]._transient:
             raise ApiError(404, f"The model {model_name!r} does not exist.",
                            code="unknown_model")
-        rules = self._api_access_rules()
-        if self.access_mode == "custom" or (self.access_mode == "sudo" and rules):
-            rule = rules.get(model_name)
+        if self._api_uses_allow_list():
+            rule = self._api_access_rules().get(model_name)
             if rule is None:
                 raise ApiError(404, f"The model {model_name!r} does not exist.",
                                code="unknown_model")
@@ -621,13 +630,19 @@ class ApiApi(models.Model):
         ``operation`` on ``model_name`` (e.g. an OAuth2 token whose scope is read-only).
         It can only restrict further what the access mode and the user's rights allow."""
 
+    @api.model
+    def _api_denied_models(self):
+        """Hook: return the models never served in any access mode, because they hold
+        credentials; authentication addons add their own."""
+        return DENIED_MODELS
+
     def _api_field_allowed(self, api_request, model, field_name, operation):
         field = model._fields.get(field_name)
         if field is None or field_name in DENIED_FIELDS.get(model._name, ()):
             return False
         if not field.is_accessible(api_request.env(su=False)):
             return False
-        rule = self._api_access_rules().get(model._name)
+        rule = self._api_rule(model._name)
         if rule and rule["fields"] and field_name not in rule["fields"] and field_name != "id":
             return False
         return True
@@ -646,10 +661,14 @@ class ApiApi(models.Model):
                                code="field_not_allowed", source={"parameter": name})
         return field_names
 
-    def _api_check_method(self, api_request, model, method_name):
-        if method_name.startswith("_"):
+    def _api_check_method_name(self, method_name):
+        """Refuse names that are never callable, before anything else is looked at."""
+        if not isinstance(method_name, str) or method_name.startswith("_"):
             raise ApiError(403, f"Private methods such as {method_name!r} cannot be called.",
                            code="private_method")
+
+    def _api_check_method(self, api_request, model, method_name):
+        self._api_check_method_name(method_name)
         try:
             method = get_public_method(model, method_name)
         except AttributeError:
@@ -658,15 +677,73 @@ class ApiApi(models.Model):
         except AccessError:
             raise ApiError(403, f"The method {method_name!r} cannot be called remotely.",
                            code="private_method") from None
-        rule = self._api_access_rules().get(model._name)
+        rule = self._api_rule(model._name)
         if rule and rule["methods"] is not None and method_name not in rule["methods"] \
                 and method_name not in READ_METHODS and method_name not in WRITE_METHODS:
             raise ApiError(403, f"This API does not allow calling {method_name!r}.",
                            code="method_not_allowed")
         return method
 
+    def _api_check_domain(self, api_request, model, domain):
+        """Refuse a malformed domain, or one that filters on a field the caller may not
+        read: filtering on a field reveals its values as well as reading it does."""
+        if not isinstance(domain, (list, tuple)):
+            raise ApiError(400, "A domain must be a list.", code="invalid_domain")
+        for leaf in domain:
+            if leaf in expression.DOMAIN_OPERATORS:
+                continue
+            if not isinstance(leaf, (list, tuple)) or len(leaf) != 3 \
+                    or not isinstance(leaf[1], str):
+                raise ApiError(400, f"Invalid domain term {leaf!r}.", code="invalid_domain")
+            path, operator, value = leaf
+            if not isinstance(path, str):
+                if tuple(leaf) in (expression.TRUE_LEAF, expression.FALSE_LEAF):
+                    continue
+                raise ApiError(400, f"Invalid domain term {leaf!r}.", code="invalid_domain")
+            comodel = self._api_check_path(api_request, model, path)
+            if operator in ("any", "not any") and comodel is not None \
+                    and isinstance(value, (list, tuple)):
+                self._api_check_domain(api_request, comodel, value)
+
+    def _api_check_path(self, api_request, model, path):
+        """Check each field of a dotted ``path``; return the model it ends on, if any."""
+        current = model
+        for name in path.split("."):
+            if current is None:
+                raise ApiError(400, f"The path {path!r} is not valid.", code="invalid_domain")
+            self._api_check_fields(api_request, current, [name], "read")
+            field = current._fields[name]
+            current = None
+            if field.relational:
+                if field.comodel_name in self._api_denied_models() or (
+                        self._api_uses_allow_list()
+                        and field.comodel_name not in self._api_access_rules()):
+                    raise ApiError(403, f"The path {path!r} leads outside this API.",
+                                   code="field_not_allowed", source={"parameter": path})
+                current = api_request.env[field.comodel_name]
+        return current
+
+    def _api_check_order(self, api_request, model, order):
+        """Refuse ordering by a field the caller may not read."""
+        names = []
+        for part in order.split(","):
+            words = part.split()
+            if words:
+                names.append(words[0].split(":")[0].split(".")[0])
+        self._api_check_fields(api_request, model, names, "read")
+
+    def _api_rule(self, model_name):
+        """Return the allow-list rule of ``model_name`` when the access mode uses one."""
+        if not self._api_uses_allow_list():
+            return None
+        return self._api_access_rules().get(model_name)
+
+    def _api_uses_allow_list(self):
+        return self.access_mode == "custom" or (
+            self.access_mode == "sudo" and bool(self._api_access_rules()))
+
     def _api_access_domain(self, api_request, model):
-        rule = self._api_access_rules().get(model._name)
+        rule = self._api_rule(model._name)
         return list(rule["domain"]) if rule and rule["domain"] else []
 
     def _api_check_records(self, api_request, records, operation):

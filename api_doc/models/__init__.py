@@ -1,0 +1,3 @@
+from . import api_api
+from . import api_api_postman
+from . import api_api_rest_json

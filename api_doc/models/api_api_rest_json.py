@@ -1,0 +1,214 @@
+"""OpenAPI document of the REST-JSON protocol: ``POST /<model>/<method>`` per model."""
+
+from odoo import models
+
+from ..tools.openapi import (
+    HEAVY_TYPES,
+    RELATIONAL_TYPES,
+    component_name,
+    describe,
+    is_readonly,
+    is_required_on_create,
+    nullable,
+    ref,
+    scalar_schema,
+)
+
+# Types whose empty value Odoo's RPC answers as ``false``; the others answer 0 or false.
+NON_FALSY_TYPES = {"boolean", "integer", "float", "monetary"}
+
+
+class ApiApi(models.Model):
+    _inherit = "api.api"
+
+    def _api_doc_openapi_rest_json(self, api_request):
+        """Return the OpenAPI document of a REST-JSON API."""
+        document = self._api_doc_document(api_request)
+        schemas = document["components"]["schemas"]
+        schemas.update(self._api_doc_rest_json_common_schemas())
+        for model_name, operations in self._api_doc_models(api_request).items():
+            model = api_request.env[model_name]
+            model_fields = self._api_doc_fields(api_request, model)
+            schemas[component_name(model_name, "Record")] = \
+                self._api_doc_rest_json_record(model, model_fields)
+            if operations["create"] or operations["write"]:
+                schemas[component_name(model_name, "Values")] = \
+                    self._api_doc_rest_json_values(model, model_fields)
+            document["tags"].append({"name": model_name,
+                                     "description": model._description or model_name})
+            document["paths"].update(
+                self._api_doc_rest_json_paths(model, model_fields, operations))
+        return document
+
+    def _api_doc_rest_json_common_schemas(self):
+        ids = {"type": "array", "items": {"type": "integer", "minimum": 1}}
+        term = {
+            "type": "array", "minItems": 3, "maxItems": 3,
+            "prefixItems": [{"type": "string"}, {"type": "string"}, {}],
+            "description": "A condition (field, operator, value), as Odoo's domains.",
+        }
+        return {
+            "Ids": ids,
+            "Domain": {
+                "type": "array",
+                "items": {"anyOf": [term, {"type": "string", "enum": ["&", "|", "!"]}]},
+                "description": "An Odoo domain, e.g. [[\"is_company\", \"=\", true]].",
+            },
+        }
+
+    def _api_doc_rest_json_value_schema(self, field, for_write=False):
+        env = self.env
+        if field.type == "many2one":
+            if for_write:
+                schema = nullable({"type": "integer"}, False)
+            else:
+                pair = {"type": "array", "minItems": 2, "maxItems": 2,
+                        "prefixItems": [{"type": "integer"}, {"type": "string"}]}
+                schema = nullable(pair, False)
+        elif field.type in ("one2many", "many2many"):
+            if for_write:
+                command = {"type": "array", "minItems": 1, "maxItems": 3,
+                           "prefixItems": [{"type": "integer", "enum": list(range(7))}],
+                           "description": "An Odoo x2many command, e.g. [6, 0, [ids]]."}
+                schema = {"type": "array", "items": command}
+            else:
+                schema = {"type": "array", "items": {"type": "integer"}}
+        else:
+            schema = scalar_schema(field, env)
+            if field.type not in NON_FALSY_TYPES:
+                schema = nullable(schema, False)
+        return describe(field, env, schema)
+
+    def _api_doc_rest_json_record(self, model, model_fields):
+        properties = {name: self._api_doc_rest_json_value_schema(field)
+                      for name, field in model_fields.items()}
+        return {
+            "type": "object",
+            "title": model._description or model._name,
+            "properties": properties,
+            "required": ["id"] if "id" in properties else [],
+        }
+
+    def _api_doc_rest_json_values(self, model, model_fields):
+        writable = {name: field for name, field in model_fields.items()
+                    if not is_readonly(field)}
+        return {
+            "type": "object",
+            "title": self.env._("Values of %(model)s", model=model._name),
+            "properties": {name: self._api_doc_rest_json_value_schema(field, for_write=True)
+                           for name, field in writable.items()},
+            "required": sorted(name for name, field in writable.items()
+                               if is_required_on_create(field)),
+            "additionalProperties": False,
+        }
+
+    def _api_doc_rest_json_example_fields(self, model_fields):
+        names = [name for name, field in model_fields.items()
+                 if field.type not in HEAVY_TYPES and field.type not in RELATIONAL_TYPES
+                 and name != "id"]
+        preferred = [name for name in ("display_name", "name") if name in names]
+        return ["id"] + (preferred or names)[:2] if "id" in model_fields else names[:2]
+
+    def _api_doc_rest_json_paths(self, model, model_fields, operations):
+        """Return the paths of ``model``'s methods that the caller may call."""
+        model_name = model._name
+        record_ref = ref(component_name(model_name, "Record"))
+        field_names = {"type": "array", "items": {"type": "string", "enum": list(model_fields)}}
+        example_fields = self._api_doc_rest_json_example_fields(model_fields)
+        read_kwargs = {
+            "type": "object",
+            "properties": {
+                "fields": field_names,
+                "limit": {"type": "integer", "minimum": 1},
+                "offset": {"type": "integer", "minimum": 0},
+                "order": {"type": "string", "pattern": r"^[a-z0-9_]+( (asc|desc))?"
+                                                       r"(, ?[a-z0-9_]+( (asc|desc))?)*$"},
+                "context": {"type": "object"},
+            },
+            "additionalProperties": False,
+        }
+        search_kwargs = dict(read_kwargs, properties={
+            name: value for name, value in read_kwargs["properties"].items() if name != "fields"})
+        fields_kwargs = dict(read_kwargs, properties={
+            name: value for name, value in read_kwargs["properties"].items()
+            if name in ("fields", "context")})
+        paths = {}
+        if operations["read"]:
+            paths[f"/{model_name}/search_read"] = self._api_doc_rest_json_operation(
+                model_name, "search_read",
+                self.env._("Search and read %(model)s records", model=model_name),
+                args=[ref("Domain")], kwargs=read_kwargs,
+                result={"type": "array", "items": record_ref},
+                example={"args": [[]], "kwargs": {"fields": example_fields, "limit": 5}})
+            paths[f"/{model_name}/read"] = self._api_doc_rest_json_operation(
+                model_name, "read",
+                self.env._("Read %(model)s records by id", model=model_name),
+                args=[ref("Ids")], kwargs=fields_kwargs, min_args=1,
+                result={"type": "array", "items": record_ref},
+                example={"args": [[1]], "kwargs": {"fields": example_fields}})
+            paths[f"/{model_name}/search"] = self._api_doc_rest_json_operation(
+                model_name, "search",
+                self.env._("Search %(model)s record ids", model=model_name),
+                args=[ref("Domain")], kwargs=search_kwargs,
+                result=ref("Ids"), example={"args": [[]], "kwargs": {"limit": 5}})
+            paths[f"/{model_name}/search_count"] = self._api_doc_rest_json_operation(
+                model_name, "search_count",
+                self.env._("Count %(model)s records", model=model_name),
+                args=[ref("Domain")], kwargs={"type": "object", "properties": {},
+                                              "additionalProperties": False},
+                result={"type": "integer", "minimum": 0}, example={"args": [[]]})
+        if operations["create"]:
+            values_ref = ref(component_name(model_name, "Values"))
+            paths[f"/{model_name}/create"] = self._api_doc_rest_json_operation(
+                model_name, "create",
+                self.env._("Create %(model)s records", model=model_name),
+                args=[{"anyOf": [values_ref, {"type": "array", "items": values_ref}]}],
+                min_args=1,
+                result={"anyOf": [{"type": "integer"}, ref("Ids")]},
+                example={"args": [{}]})
+        if operations["write"]:
+            values_ref = ref(component_name(model_name, "Values"))
+            paths[f"/{model_name}/write"] = self._api_doc_rest_json_operation(
+                model_name, "write",
+                self.env._("Update %(model)s records", model=model_name),
+                args=[ref("Ids"), values_ref], min_args=2,
+                result={"type": "boolean"}, example={"args": [[1], {}]})
+        if operations["unlink"]:
+            paths[f"/{model_name}/unlink"] = self._api_doc_rest_json_operation(
+                model_name, "unlink",
+                self.env._("Delete %(model)s records", model=model_name),
+                args=[ref("Ids")], min_args=1,
+                result={"type": "boolean"}, example={"args": [[1]]})
+        return paths
+
+    def _api_doc_rest_json_operation(self, model_name, method, summary, args, result,
+                                     example, kwargs=None, min_args=0):
+        kwargs = kwargs or {"type": "object", "properties": {"context": {"type": "object"}},
+                            "additionalProperties": False}
+        body = {
+            "type": "object",
+            "properties": {
+                "args": {"type": "array", "prefixItems": args, "items": False,
+                         "minItems": min_args},
+                "kwargs": kwargs,
+            },
+            "additionalProperties": False,
+        }
+        if min_args:
+            body["required"] = ["args"]
+        result_schema = {"type": "object", "required": ["result"],
+                         "properties": {"result": result}}
+        return {"post": {
+            "tags": [model_name],
+            "operationId": f"{model_name}.{method}",
+            "summary": summary,
+            "requestBody": {
+                "required": bool(min_args),
+                "content": {"application/json": {"schema": body, "example": example}},
+            },
+            "responses": {
+                "200": {"description": self.env._("The method's result."),
+                        "content": {"application/json": {"schema": result_schema}}},
+                **self._api_doc_error_responses(400, 401, 403, 404, 415, 422, 429),
+            },
+        }}

@@ -1,0 +1,2 @@
+from . import assets
+from . import openapi
