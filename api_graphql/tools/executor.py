@@ -1,0 +1,133 @@
+"""Run one GraphQL request: parse, rewrite, validate (with the API's limits), coerce the
+variables, then execute; answer a GraphQL response and its HTTP status.
+
+Request errors (syntax, validation, variables) answer 400 when the client accepts
+``application/graphql-response+json`` and 200 with ``application/json``, as the
+GraphQL-over-HTTP specification says. Execution errors answer 200 with partial data,
+except in a mutation: there any error raises :class:`GraphQLResultError`, so that the
+whole request is rolled back and answered ``{"data": null, "errors": [...]}``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from graphql import (
+    GraphQLError,
+    GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+
+from odoo.addons.api_framework_base.tools import ApiError
+
+from .document import rewrite_scalar_twins
+from .errors import GraphQLResultError, format_error, is_fatal
+from .limits import limits_rule
+
+__all__ = ["GraphQLParams", "ExecutionOptions", "run_graphql"]
+
+MAX_ERRORS = 50
+MAX_QUERY_LENGTH = 100_000
+
+
+@dataclasses.dataclass
+class GraphQLParams:
+    """The parameters of a GraphQL-over-HTTP request."""
+
+    query: str
+    variables: dict[str, Any] | None = None
+    operation_name: str | None = None
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> GraphQLParams:
+        """Return the parameters of a request body or query string, or raise 400."""
+        if not isinstance(data, dict):
+            raise ApiError(400, 'The body is a JSON object {"query": ..., "variables": ...}.',
+                           code="invalid_body")
+        query = data.get("query")
+        variables = data.get("variables")
+        operation_name = data.get("operationName")
+        if not isinstance(query, str) or not query.strip():
+            raise ApiError(400, "The request has no query.", code="missing_query")
+        if len(query) > MAX_QUERY_LENGTH:
+            raise ApiError(413, "The query is too long.", code="query_too_long")
+        if variables is not None and not isinstance(variables, dict):
+            raise ApiError(400, "variables is a JSON object.", code="invalid_variables")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise ApiError(400, "operationName is a string.", code="invalid_operation_name")
+        return cls(query, variables, operation_name or None)
+
+
+@dataclasses.dataclass
+class ExecutionOptions:
+    """The API's settings that shape the execution of a request."""
+
+    max_depth: int = 0
+    max_complexity: int = 0
+    introspection: bool = True
+    debug: bool = False
+    api_name: str = ""
+    http_method: str = "POST"
+    request_error_status: int = 200
+
+
+def run_graphql(schema: GraphQLSchema, params: GraphQLParams, context: Any,
+                options: ExecutionOptions) -> tuple[dict[str, Any], int]:
+    """Return the GraphQL response of ``params`` and its HTTP status."""
+    try:
+        document = parse(params.query)
+    except GraphQLError as error:
+        return _request_errors([error], "graphql_parse_failed", options)
+    rewrite_scalar_twins(schema, document)
+
+    rules = [*specified_rules, limits_rule(options.max_depth, options.max_complexity)]
+    if not options.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    errors = validate(schema, document, rules, max_errors=MAX_ERRORS)
+    if errors:
+        return _request_errors(errors, "graphql_validation_failed", options)
+
+    operation = get_operation_ast(document, params.operation_name)
+    if operation is None:
+        message = (f"Unknown operation named {params.operation_name!r}."
+                   if params.operation_name else
+                   "Several operations are given: choose one with operationName.")
+        return _request_errors([GraphQLError(message)], "operation_not_found", options)
+    if options.http_method in ("GET", "HEAD") and operation.operation != OperationType.QUERY:
+        raise ApiError(405, "Only queries can be sent with GET; send mutations with POST.",
+                       code="mutation_with_get", headers={"Allow": "POST"})
+
+    coerced = get_variable_values(schema, operation.variable_definitions or (),
+                                  params.variables or {}, max_errors=MAX_ERRORS)
+    if isinstance(coerced, list):
+        return _request_errors(coerced, "bad_user_input", options)
+
+    result = execute(schema, document, context_value=context,
+                     variable_values=params.variables, operation_name=params.operation_name)
+    payload: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        formatted = [format_error(error, options.debug, options.api_name)
+                     for error in result.errors]
+        if operation.operation == OperationType.MUTATION or any(map(is_fatal, result.errors)):
+            raise GraphQLResultError({"data": None, "errors": formatted})
+        payload["errors"] = formatted
+    return payload, 200
+
+
+def _request_errors(errors: list[GraphQLError], code: str,
+                    options: ExecutionOptions) -> tuple[dict[str, Any], int]:
+    formatted = []
+    for error in errors:
+        item = format_error(error, options.debug, options.api_name)
+        if item["extensions"].get("code") == "graphql_error":
+            item["extensions"]["code"] = code
+        formatted.append(item)
+    return {"errors": formatted}, options.request_error_status

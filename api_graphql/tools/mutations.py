@@ -1,0 +1,191 @@
+"""Resolvers of the mutation side: create, update, delete and method calls.
+
+Both forms share these helpers: the explicit ``createResPartner(values: ...)`` family and
+the compact ``ResPartner(ResPartnerValues: ..., id: ..., method_name: ...)``. Writes are
+checked against the API's access mode (operation, fields, access domain) before and after
+they run; any failure makes the protocol roll the whole request back.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import TYPE_CHECKING, Any
+
+from odoo.models import BaseModel
+from odoo.osv import expression
+
+from odoo.addons.api_framework_base.models.api_api import method_operation
+from odoo.addons.api_framework_base.tools import ApiError
+
+from .scalars import to_json_value
+from .values import prepare_values
+
+if TYPE_CHECKING:
+    from graphql import GraphQLResolveInfo
+
+    from .context import GraphQLRequestContext
+
+_logger = logging.getLogger(__name__)
+
+# Methods whose ``domain`` argument gets the API's access domain.
+DOMAIN_METHODS = {"search", "search_read", "search_count", "read_group", "web_search_read",
+                  "web_read_group", "search_fetch", "name_search"}
+# Methods reading the fields named in their ``fields`` argument.
+FIELD_METHODS = {"read", "search_read", "web_search_read", "read_group", "export_data"}
+
+
+def create_records(ctx: GraphQLRequestContext, model_name: str, values: Any,
+                   context: Any = None) -> BaseModel:
+    model = ctx.with_context(ctx.model(model_name, "create"), context)
+    records = model.create(prepare_values(ctx, model, values, "create"))
+    ctx.api_request.check_records(records, "create")
+    return records
+
+
+def update_records(ctx: GraphQLRequestContext, model_name: str, ids: list[int], values: Any,
+                   context: Any = None) -> BaseModel:
+    model = ctx.with_context(ctx.model(model_name, "write"), context)
+    records = ctx.api_request.check_records(model.browse(ids), "write")
+    records.write(prepare_values(ctx, model, values, "write"))
+    ctx.api_request.check_records(records, "write")
+    return records
+
+
+def delete_records(ctx: GraphQLRequestContext, model_name: str, ids: list[int],
+                   context: Any = None) -> bool:
+    model = ctx.with_context(ctx.model(model_name, "unlink"), context)
+    records = ctx.api_request.check_records(model.browse(ids), "unlink")
+    records.unlink()
+    return True
+
+
+def call_method(ctx: GraphQLRequestContext, model_name: str, ids: list[int] | None,
+                method_name: str, args: Any, kwargs: Any, context: Any = None) -> Any:
+    """Call a public method as Odoo's RPC would, within the API's access mode."""
+    if not isinstance(method_name, str) or not method_name:
+        raise ApiError(400, "Name the method to call.", code="invalid_method")
+    operation = method_operation(method_name)
+    model = ctx.with_context(ctx.model(model_name, operation), context)
+    method = ctx.api_request.check_method(model, method_name)
+    args = list(args or [])
+    kwargs = dict(kwargs or {})
+    if "context" in kwargs:
+        model = ctx.with_context(model, kwargs.pop("context"))
+    if getattr(method, "_api", None) in ("model", "model_create"):
+        target = model
+    elif ids is None:
+        raise ApiError(400, f"{method_name} is called on records: give their id or ids.",
+                       code="missing_ids")
+    else:
+        target = ctx.api_request.check_records(model.browse(ids), operation)
+    try:
+        bound = inspect.signature(method).bind(target, *args, **kwargs)
+    except TypeError as exc:
+        raise ApiError(400, f"Wrong arguments for {method_name}: {exc}",
+                       code="invalid_arguments") from None
+    _restrict_arguments(ctx, target, method_name, bound.arguments)
+    _logger.debug("API %s: %s.%s by %s", ctx.api_request.api_name, model_name, method_name,
+                  ctx.api_request.identity)
+    return method(*bound.args, **bound.kwargs)
+
+
+def _restrict_arguments(ctx: GraphQLRequestContext, model: BaseModel, method_name: str,
+                        arguments: dict[str, Any]) -> None:
+    """AND the access domain into domains and check the fields the method reads."""
+    if method_name in DOMAIN_METHODS and ("domain" in arguments or ctx.access_domain(model)):
+        domain = ctx.parse_domain(model, arguments.get("domain") or [])
+        access = ctx.access_domain(model)
+        arguments["domain"] = expression.AND([domain, access]) if access else domain
+    if method_name in FIELD_METHODS:
+        names = arguments.get("fields") or []
+        names = [names] if isinstance(names, str) else names
+        if not isinstance(names, list):
+            raise ApiError(400, "fields is a list of field names.", code="invalid_fields")
+        for name in names:
+            if isinstance(name, str):
+                ctx.check_field(model, name.split(":")[0].split("/")[0].split(".")[0])
+        if not names and method_name != "read_group":
+            arguments["fields"] = ctx.api_request.readable_fields(model)
+    if method_name == "read_group":
+        groupby = arguments.get("groupby") or []
+        for name in [groupby] if isinstance(groupby, str) else groupby:
+            if isinstance(name, str):
+                ctx.check_field(model, name.split(":")[0])
+    if method_name in ("create", "write"):
+        key = "vals_list" if method_name == "create" else "vals"
+        values = arguments.get(key)
+        if isinstance(values, list):
+            arguments[key] = [prepare_values(ctx, model, vals, method_name) for vals in values]
+        else:
+            arguments[key] = prepare_values(ctx, model, values, method_name)
+
+
+# ----------------------------------------------------------------------
+# Resolvers
+# ----------------------------------------------------------------------
+
+def resolve_create(_root: Any, info: GraphQLResolveInfo, model_name: str, values: Any,
+                   context: Any = None) -> BaseModel:
+    return create_records(info.context, model_name, values, context)
+
+
+def resolve_update(_root: Any, info: GraphQLResolveInfo, model_name: str, id: Any,
+                   values: Any, context: Any = None) -> BaseModel:
+    ctx = info.context
+    return update_records(ctx, model_name, ctx.parse_ids(id), values, context)
+
+
+def resolve_delete(_root: Any, info: GraphQLResolveInfo, model_name: str, id: Any,
+                   context: Any = None) -> bool:
+    ctx = info.context
+    return delete_records(ctx, model_name, ctx.parse_ids(id), context)
+
+
+def resolve_call(_root: Any, info: GraphQLResolveInfo, model_name: str, method: str,
+                 id: Any = None, ids: Any = None, args: Any = None, kwargs: Any = None,
+                 context: Any = None) -> Any:
+    ctx = info.context
+    if kwargs is not None and not isinstance(kwargs, dict):
+        raise ApiError(400, "kwargs is an object.", code="invalid_arguments")
+    result = call_method(ctx, model_name, ctx.parse_ids(id, ids), method, args, kwargs,
+                         context)
+    return to_json_value(result)
+
+
+def resolve_compact(_root: Any, info: GraphQLResolveInfo, model_name: str, values_arg: str,
+                    raw: bool, id: Any = None, ids: Any = None, method_name: Any = None,
+                    method_parameters: Any = None, context: Any = None,
+                    **kwargs: Any) -> Any:
+    """Create with values; update with id and values; delete with id alone; call
+    ``method_name`` with ``method_parameters`` (an object of keyword arguments or a list
+    of positional ones). Answers the records, or with ``raw`` the plain result."""
+    ctx = info.context
+    record_ids = ctx.parse_ids(id, ids)
+    if method_name is not None:
+        args, kw = (method_parameters, None) if isinstance(method_parameters, list) \
+            else (None, method_parameters)
+        if kw is not None and not isinstance(kw, dict):
+            raise ApiError(400, "method_parameters is an object or a list.",
+                           code="invalid_arguments")
+        result = call_method(ctx, model_name, record_ids, method_name, args, kw, context)
+        if raw:
+            return to_json_value(result)
+        if isinstance(result, BaseModel) and result._name == model_name:
+            return result
+        if record_ids is None:
+            raise ApiError(400, f"{method_name} does not answer {model_name} records: "
+                                "select no sub-fields to get its result.",
+                           code="not_records")
+        return ctx.model(model_name).browse(record_ids).exists()
+    if values_arg in kwargs:
+        if record_ids is None:
+            records = create_records(ctx, model_name, kwargs[values_arg], context)
+        else:
+            records = update_records(ctx, model_name, record_ids, kwargs[values_arg], context)
+        return records.ids if raw else records
+    if record_ids is not None:
+        delete_records(ctx, model_name, record_ids, context)
+        return True if raw else []
+    raise ApiError(400, f"Give {values_arg}, an id or a method_name.",
+                   code="invalid_arguments")
