@@ -1,0 +1,2 @@
+from . import api_log
+from . import api_api

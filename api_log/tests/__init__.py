@@ -1,0 +1,3 @@
+from . import test_masking
+from . import test_writer
+from . import test_api_log

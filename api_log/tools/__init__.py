@@ -1,0 +1,2 @@
+from . import masking
+from . import writer
