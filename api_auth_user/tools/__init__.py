@@ -1,0 +1,4 @@
+from . import credentials
+from . import log_redaction
+
+log_redaction.install()
