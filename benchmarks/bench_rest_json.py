@@ -65,51 +65,71 @@ print("BENCH-SETUP " + json.dumps({"key": key}))
 # Scenarios: each returns a function that sends one request and checks the answer.
 # ----------------------------------------------------------------------
 
+
 def scenario_rest_json_search_read(ctx):
     """REST-JSON ``search_read`` of 80 partners, API key in the ``x-api-key`` header."""
     session = requests.Session()
     session.headers["x-api-key"] = ctx.key
     url = f"{ctx.url}/{ctx.endpoint}/res.partner/search_read"
-    body = json.dumps({"args": [[]], "kwargs": {"fields": FIELDS, "limit": LIMIT,
-                                                "order": "id"}})
+    body = json.dumps({"args": [[]], "kwargs": {"fields": FIELDS, "limit": LIMIT, "order": "id"}})
     headers = {"Content-Type": "application/json"}
 
     def call():
         response = session.post(url, data=body, headers=headers, timeout=TIMEOUT)
         response.raise_for_status()
         assert len(response.json()["result"]) == LIMIT, response.text[:200]
+
     return call
 
 
 def scenario_jsonrpc_search_read(ctx):
     """Odoo's own ``/web/dataset/call_kw`` ``search_read`` in a web session."""
     session = requests.Session()
-    auth = session.post(f"{ctx.url}/web/session/authenticate", json={
-        "jsonrpc": "2.0", "method": "call", "id": 1,
-        "params": {"db": ctx.db, "login": ctx.login, "password": ctx.password},
-    }, timeout=TIMEOUT)
+    auth = session.post(
+        f"{ctx.url}/web/session/authenticate",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"db": ctx.db, "login": ctx.login, "password": ctx.password},
+        },
+        timeout=TIMEOUT,
+    )
     auth.raise_for_status()
     if "error" in auth.json():
         raise SystemExit(f"JSON-RPC login failed: {auth.json()['error']}")
     url = f"{ctx.url}/web/dataset/call_kw/res.partner/search_read"
-    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-        "model": "res.partner", "method": "search_read", "args": [[]],
-        "kwargs": {"fields": FIELDS, "limit": LIMIT, "order": "id"},
-    }})
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "model": "res.partner",
+                "method": "search_read",
+                "args": [[]],
+                "kwargs": {"fields": FIELDS, "limit": LIMIT, "order": "id"},
+            },
+        }
+    )
     headers = {"Content-Type": "application/json"}
 
     def call():
         response = session.post(url, data=body, headers=headers, timeout=TIMEOUT)
         response.raise_for_status()
         assert len(response.json()["result"]) == LIMIT, response.text[:200]
+
     return call
 
 
 # (name, scenario, baseline scenario, path fragment of each in the server log)
 COMPARISONS = [
-    ("REST-JSON search_read 80 partners (API key) vs JSON-RPC call_kw (session)",
-     scenario_rest_json_search_read, scenario_jsonrpc_search_read,
-     ("/res.partner/search_read", "/web/dataset/call_kw/")),
+    (
+        "REST-JSON search_read 80 partners (API key) vs JSON-RPC call_kw (session)",
+        scenario_rest_json_search_read,
+        scenario_jsonrpc_search_read,
+        ("/res.partner/search_read", "/web/dataset/call_kw/"),
+    ),
 ]
 TARGET_RATIO = 0.95
 
@@ -142,17 +162,24 @@ def compare(ctx, scenario, baseline, rounds, seconds, warmup=20):
 # A server of our own
 # ----------------------------------------------------------------------
 
+
 def odoo_args():
     script = 'source "$1/bin/_env.sh" && printf "%s\\n" "${ODOO_ARGS[@]}"'
-    out = subprocess.run(["bash", "-c", script, "bash", str(REPO)], check=True,
-                         capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    out = subprocess.run(
+        ["bash", "-c", script, "bash", str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     return [line for line in out.stdout.splitlines() if line]
 
 
 def run(cmd, log, stdin=None):
     with open(log, "a") as handle:
-        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=handle, text=True,
-                                input=stdin, timeout=1200)
+        result = subprocess.run(
+            cmd, stdout=subprocess.PIPE, stderr=handle, text=True, input=stdin, timeout=1200
+        )
     if result.returncode:
         print(Path(log).read_text()[-4000:], file=sys.stderr)
         raise SystemExit(f"{' '.join(cmd[:4])}... failed; see {log}")
@@ -169,13 +196,29 @@ def prepare_database(args, db, log):
         cr.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     conn.close()
     python = os.environ.get("PYTHON", "python3")
-    run([python, "-m", "odoo", *args, "-d", db, "-i",
-         "api_framework_base,api_auth_apikey,api_rest_json", "--without-demo=all",
-         "--stop-after-init", "--max-cron-threads=0", "--log-level=warn"], log)
-    out = run([python, "-m", "odoo", "shell", *args, "-d", db, "--no-http",
-               "--log-level=warn"], log, stdin=SETUP_SCRIPT % {
-                   "login": BENCH_LOGIN, "password": BENCH_PASSWORD,
-                   "endpoint": BENCH_ENDPOINT})
+    run(
+        [
+            python,
+            "-m",
+            "odoo",
+            *args,
+            "-d",
+            db,
+            "-i",
+            "api_framework_base,api_auth_apikey,api_rest_json",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        log,
+    )
+    out = run(
+        [python, "-m", "odoo", "shell", *args, "-d", db, "--no-http", "--log-level=warn"],
+        log,
+        stdin=SETUP_SCRIPT
+        % {"login": BENCH_LOGIN, "password": BENCH_PASSWORD, "endpoint": BENCH_ENDPOINT},
+    )
     line = next(line for line in out.splitlines() if line.startswith("BENCH-SETUP "))
     return json.loads(line.split(" ", 1)[1])["key"]
 
@@ -190,11 +233,25 @@ def start_server(args, db, port, log_path, workers, dbfilter=False, log_sql=Fals
     if log_sql:
         extra.append("--log-handler=odoo.sql_db:DEBUG")
     proc = subprocess.Popen(
-        [python, "-m", "odoo", *args, "-d", db, *extra,
-         f"--http-port={port}", f"--gevent-port={port + 1}", f"--workers={workers}",
-         "--max-cron-threads=0", "--log-level=info"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True)
+        [
+            python,
+            "-m",
+            "odoo",
+            *args,
+            "-d",
+            db,
+            *extra,
+            f"--http-port={port}",
+            f"--gevent-port={port + 1}",
+            f"--workers={workers}",
+            "--max-cron-threads=0",
+            "--log-level=info",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -237,16 +294,19 @@ def show_queries(ctx, log_path):
             requests_logged = [line for line in lines if "werkzeug:" in line]
             last = max(i for i, line in enumerate(requests_logged) if fragment in line)
             print(f"{function.__name__}: {requests_logged[last].split('] ', 1)[-1]}")
-            for query in re.findall(r"\[[0-9.]+ ms\] query: (.*(?:\n(?!\d{4}-|SUM ).*)*)",
-                                    blocks[last]):
+            for query in re.findall(
+                r"\[[0-9.]+ ms\] query: (.*(?:\n(?!\d{4}-|SUM ).*)*)", blocks[last]
+            ):
                 print("   ", " ".join(query.split())[:150])
 
 
 def queries_per_request(log_path, fragment):
     """Return (median queries, median SQL seconds, median other seconds) of ``fragment``."""
-    rows = [(int(m[3]), float(m[4]), float(m[5]))
-            for m in LOG_LINE.finditer(Path(log_path).read_text())
-            if fragment in m[1] and m[2] == "200"]
+    rows = [
+        (int(m[3]), float(m[4]), float(m[5]))
+        for m in LOG_LINE.finditer(Path(log_path).read_text())
+        if fragment in m[1] and m[2] == "200"
+    ]
     if not rows:
         return None
     return tuple(statistics.median(column) for column in zip(*rows, strict=True))
@@ -266,11 +326,15 @@ def parse_args():
     parser.add_argument("--password", default=BENCH_PASSWORD)
     parser.add_argument("--port", type=int, default=8228, help="port of the server started")
     parser.add_argument("--workers", type=int, default=0, help="workers of the server started")
-    parser.add_argument("--dbfilter", action="store_true",
-                        help="start the server with --db-filter as well as -d")
-    parser.add_argument("--show-queries", action="store_true",
-                        help="instead of measuring, print the SQL queries of one request of "
-                             "each scenario (starts its own server)")
+    parser.add_argument(
+        "--dbfilter", action="store_true", help="start the server with --db-filter as well as -d"
+    )
+    parser.add_argument(
+        "--show-queries",
+        action="store_true",
+        help="instead of measuring, print the SQL queries of one request of "
+        "each scenario (starts its own server)",
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=4.0, help="per round and scenario")
     return parser.parse_args(namespace=Context())
@@ -286,8 +350,15 @@ def main():
         print(f"Preparing the database {ctx.db} (logs in {logdir})", flush=True)
         ctx.key = prepare_database(args, ctx.db, f"{logdir}/setup.log")
         log_path = f"{logdir}/server.log"
-        server = start_server(args, ctx.db, ctx.port, log_path, ctx.workers,
-                              dbfilter=ctx.dbfilter, log_sql=ctx.show_queries)
+        server = start_server(
+            args,
+            ctx.db,
+            ctx.port,
+            log_path,
+            ctx.workers,
+            dbfilter=ctx.dbfilter,
+            log_sql=ctx.show_queries,
+        )
         ctx.url = server[2]
     elif not ctx.key:
         raise SystemExit("--key is required with --url")
@@ -302,16 +373,21 @@ def main():
             rate, base_rate = compare(ctx, scenario, baseline, ctx.rounds, ctx.seconds)
             ratio = rate / base_rate
             worst = ratio if worst is None else min(worst, ratio)
-            print(f"{name}\n  {scenario.__name__}: {rate:.1f} req/s\n"
-                  f"  {baseline.__name__}: {base_rate:.1f} req/s\n"
-                  f"  ratio: {ratio:.3f} (target >= {TARGET_RATIO})", flush=True)
+            print(
+                f"{name}\n  {scenario.__name__}: {rate:.1f} req/s\n"
+                f"  {baseline.__name__}: {base_rate:.1f} req/s\n"
+                f"  ratio: {ratio:.3f} (target >= {TARGET_RATIO})",
+                flush=True,
+            )
             if log_path:
                 for label, fragment in zip(("api", "baseline"), fragments, strict=True):
                     stats = queries_per_request(log_path, fragment)
                     if stats:
-                        print(f"  {label} per request (median): {stats[0]:.0f} queries, "
-                              f"{stats[1] * 1000:.2f} ms in SQL, "
-                              f"{stats[2] * 1000:.2f} ms in Python")
+                        print(
+                            f"  {label} per request (median): {stats[0]:.0f} queries, "
+                            f"{stats[1] * 1000:.2f} ms in SQL, "
+                            f"{stats[2] * 1000:.2f} ms in Python"
+                        )
     finally:
         if server:
             stop_server(server[0], server[1])

@@ -15,10 +15,16 @@ BASE_URL = os.environ.get("API_DEMO_URL", "http://localhost:8069").rstrip("/")
 DEMO_KEY_NAME = "Demo key (bin/demo)"
 USERS = {
     # login: (name, password, groups)
-    "api_demo": ("API Demo User", "api_demo_pass_1234",
-                 ["base.group_user", "api_framework_base.group_api_user"]),
-    "api_demo_manager": ("API Demo Manager", "api_demo_manager_pass_1234",
-                         ["base.group_user", "api_framework_base.group_api_manager"]),
+    "api_demo": (
+        "API Demo User",
+        "api_demo_pass_1234",
+        ["base.group_user", "api_framework_base.group_api_user"],
+    ),
+    "api_demo_manager": (
+        "API Demo Manager",
+        "api_demo_manager_pass_1234",
+        ["base.group_user", "api_framework_base.group_api_manager"],
+    ),
 }
 CALLER = "api_demo"
 
@@ -57,14 +63,18 @@ def plan_apis(protocols, auth_types):
     covered_protocols = {default_protocol}
     covered_auths = {default_auth}
     plan.append(("demo-rest", "Demo REST-JSON", default_protocol, default_auth))
-    for words, endpoint, name in ((("json", "api"), "demo-jsonapi", "Demo JSON:API"),
-                                  (("graphql",), "demo-graphql", "Demo GraphQL")):
+    for words, endpoint, name in (
+        (("json", "api"), "demo-jsonapi", "Demo JSON:API"),
+        (("graphql",), "demo-graphql", "Demo GraphQL"),
+    ):
         protocol = find_key(protocols, *words, exclude=covered_protocols)
         if protocol:
             covered_protocols.add(protocol)
             plan.append((endpoint, name, protocol, default_auth))
-    for words, endpoint, name in ((("basic",), "demo-basic", "Demo Basic auth"),
-                                  (("user",), "demo-user", "Demo user header")):
+    for words, endpoint, name in (
+        (("basic",), "demo-basic", "Demo Basic auth"),
+        (("user",), "demo-user", "Demo user header"),
+    ):
         auth_type = find_key(auth_types, *words, exclude=covered_auths)
         if auth_type:
             covered_auths.add(auth_type)
@@ -72,12 +82,19 @@ def plan_apis(protocols, auth_types):
     # Whatever else is installed gets an API of its own, so that every type can be tried.
     for protocol in protocols:
         if protocol not in covered_protocols:
-            plan.append((f"demo-{protocol.replace('_', '-')}", f"Demo {protocol}", protocol,
-                         default_auth))
+            plan.append(
+                (f"demo-{protocol.replace('_', '-')}", f"Demo {protocol}", protocol, default_auth)
+            )
     for auth_type in auth_types:
         if auth_type not in covered_auths:
-            plan.append((f"demo-{auth_type.replace('_', '-')}", f"Demo {auth_type} auth",
-                         default_protocol, auth_type))
+            plan.append(
+                (
+                    f"demo-{auth_type.replace('_', '-')}",
+                    f"Demo {auth_type} auth",
+                    default_protocol,
+                    auth_type,
+                )
+            )
     return plan
 
 
@@ -94,7 +111,7 @@ def ensure_api(env, endpoint, name, protocol, auth_type, user):
         "active": True,
         "user_ids": [(4, user.id)],
         "description": "Created by bin/demo: calls run as the demo user, with Odoo's access "
-                       "rights and record rules.",
+        "rights and record rules.",
     }
     if api:
         api.write(values)
@@ -144,21 +161,49 @@ def examples(api, headers, user):
     if api.protocol == "rest_json":
         return [
             ("describe the API", curl("GET", url, headers, user=user)),
-            ("read 5 partners", curl(
-                "POST", f"{url}/res.partner/search_read", headers,
-                '{"args": [[["is_company", "=", true]]], '
-                '"kwargs": {"fields": ["name", "email"], "limit": 5}}', user=user)),
-            ("count partners", curl("POST", f"{url}/res.partner/search_count", headers,
-                                    '{"args": [[]]}', user=user)),
+            (
+                "read 5 partners",
+                curl(
+                    "POST",
+                    f"{url}/res.partner/search_read",
+                    headers,
+                    '{"args": [[["is_company", "=", true]]], '
+                    '"kwargs": {"fields": ["name", "email"], "limit": 5}}',
+                    user=user,
+                ),
+            ),
+            (
+                "count partners",
+                curl(
+                    "POST", f"{url}/res.partner/search_count", headers, '{"args": [[]]}', user=user
+                ),
+            ),
         ]
     if "graphql" in api.protocol:
-        return [("query 5 partners", curl(
-            "POST", url, headers,
-            '{"query": "{ ResPartner(limit: 5) { id name email } }"}', user=user))]
+        return [
+            (
+                "query 5 partners",
+                curl(
+                    "POST",
+                    url,
+                    headers,
+                    '{"query": "{ ResPartner(limit: 5) { id name email } }"}',
+                    user=user,
+                ),
+            )
+        ]
     if "json" in api.protocol:
-        return [("list 5 partners", curl(
-            "GET", f"{url}/res.partner?page%5Bsize%5D=5&fields%5Bres.partner%5D=name,email",
-            headers + ["Accept: application/vnd.api+json"], user=user))]
+        return [
+            (
+                "list 5 partners",
+                curl(
+                    "GET",
+                    f"{url}/res.partner?page%5Bsize%5D=5&fields%5Bres.partner%5D=name,email",
+                    headers + ["Accept: application/vnd.api+json"],
+                    user=user,
+                ),
+            )
+        ]
     return [("call the API", curl("GET", url, headers, user=user))]
 
 
@@ -186,8 +231,9 @@ def main(env):
             lines.append(f"  API key (shown once, renewed by each run): {key}")
         headers, user = credentials(api, key)
         if headers is None:
-            lines.append(f"  see the readme of the addon providing '{auth_type}' for its "
-                         "credentials")
+            lines.append(
+                f"  see the readme of the addon providing '{auth_type}' for its " "credentials"
+            )
             continue
         for title, line in examples(api, headers, user):
             lines += [f"  # {title}", f"  {line}"]

@@ -77,16 +77,22 @@ class Checker:
 def odoo_args():
     """Return the Odoo command-line arguments bin/_env.sh computes (addons path, db)."""
     script = 'source "$1/bin/_env.sh" && printf "%s\\n" "${ODOO_ARGS[@]}"'
-    out = subprocess.run(["bash", "-c", script, "bash", str(REPO)], check=True,
-                         capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    out = subprocess.run(
+        ["bash", "-c", script, "bash", str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     return [line for line in out.stdout.splitlines() if line]
 
 
 def run(cmd, log, stdin=None):
     """Run ``cmd``; on failure show the end of its log and stop."""
     with open(log, "a") as handle:
-        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=handle, text=True,
-                                input=stdin, timeout=1200)
+        result = subprocess.run(
+            cmd, stdout=subprocess.PIPE, stderr=handle, text=True, input=stdin, timeout=1200
+        )
     if result.returncode:
         print(Path(log).read_text()[-4000:], file=sys.stderr)
         sys.exit(f"multiworker: {' '.join(cmd[:4])}... failed; see {log}")
@@ -107,12 +113,29 @@ def prepare(args, log):
     """Create the database, install the addons, create the API and its key."""
     drop_database()
     python = os.environ.get("PYTHON", "python3")
-    run([python, "-m", "odoo", *args, "-d", DB, "-i", ADDONS, "--without-demo=all",
-         "--stop-after-init", "--max-cron-threads=0", "--log-level=warn",
-         f"--http-port={PORT}"], log)
-    out = run([python, "-m", "odoo", "shell", *args, "-d", DB, "--no-http",
-               "--log-level=warn"], log,
-              stdin=SETUP_SCRIPT % {"admin_password": ADMIN_PASSWORD, "endpoint": ENDPOINT})
+    run(
+        [
+            python,
+            "-m",
+            "odoo",
+            *args,
+            "-d",
+            DB,
+            "-i",
+            ADDONS,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+            f"--http-port={PORT}",
+        ],
+        log,
+    )
+    out = run(
+        [python, "-m", "odoo", "shell", *args, "-d", DB, "--no-http", "--log-level=warn"],
+        log,
+        stdin=SETUP_SCRIPT % {"admin_password": ADMIN_PASSWORD, "endpoint": ENDPOINT},
+    )
     line = next(line for line in out.splitlines() if line.startswith("MW-SETUP "))
     return json.loads(line.split(" ", 1)[1])
 
@@ -120,15 +143,27 @@ def prepare(args, log):
 def start_servers(args, logdir, servers):
     """Start a server with 2 workers and a threaded one, appending them to ``servers``."""
     python = os.environ.get("PYTHON", "python3")
-    common = [python, "-m", "odoo", *args, "-d", DB, f"--db-filter=^{DB}$",
-              "--max-cron-threads=0", "--log-level=warn"]
+    common = [
+        python,
+        "-m",
+        "odoo",
+        *args,
+        "-d",
+        DB,
+        f"--db-filter=^{DB}$",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+    ]
     for index, extra in enumerate((["--workers=2"], ["--workers=0"])):
         port = PORT + 2 * index
         log = open(Path(logdir) / f"server{index + 1}.log", "w")  # noqa: SIM115
         proc = subprocess.Popen(
             [*common, *extra, f"--http-port={port}", f"--gevent-port={port + 1}"],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         servers.append((proc, f"http://127.0.0.1:{port}", log))
     deadline = time.monotonic() + 180
     for proc, url, _log in servers:
@@ -147,7 +182,7 @@ def start_servers(args, logdir, servers):
 
 def stop_servers(servers):
     """Stop the servers and their workers (each runs in a process group of its own)."""
-    for proc, _url, log in servers:
+    for proc, _url, _log in servers:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
     for proc, _url, log in servers:
@@ -174,13 +209,16 @@ class Admin:
     def __init__(self, url):
         self.url = url
         self.session = requests.Session()
-        self._rpc("/web/session/authenticate",
-                  {"db": DB, "login": "admin", "password": ADMIN_PASSWORD})
+        self._rpc(
+            "/web/session/authenticate", {"db": DB, "login": "admin", "password": ADMIN_PASSWORD}
+        )
 
     def _rpc(self, path, params):
         response = self.session.post(
-            self.url + path, json={"jsonrpc": "2.0", "method": "call", "id": 1,
-                                   "params": params}, timeout=TIMEOUT)
+            self.url + path,
+            json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params},
+            timeout=TIMEOUT,
+        )
         response.raise_for_status()
         payload = response.json()
         if "error" in payload:
@@ -188,15 +226,19 @@ class Admin:
         return payload["result"]
 
     def call(self, model, method, ids):
-        return self._rpc("/web/dataset/call_kw", {
-            "model": model, "method": method, "args": [ids], "kwargs": {}})
+        return self._rpc(
+            "/web/dataset/call_kw", {"model": model, "method": method, "args": [ids], "kwargs": {}}
+        )
 
 
 def expect_everywhere(checker, servers, key, status, what):
     for _proc, url, _log in servers:
         got = statuses(url, key)
-        checker.check(f"{what}: {status} on {url} ({len(got)} requests)",
-                      all(code == status for code in got), f"got {got}")
+        checker.check(
+            f"{what}: {status} on {url} ({len(got)} requests)",
+            all(code == status for code in got),
+            f"got {got}",
+        )
 
 
 def run_checks(checker, servers, setup):
@@ -214,8 +256,11 @@ def run_checks(checker, servers, setup):
     admin.call("api.key", "action_revoke", [setup["key_id"]])
     for _proc, url, _log in servers:
         got = statuses(url, key, count=4)
-        checker.check(f"revoked key: 401 on {url} ({len(got)} requests)",
-                      all(code == 401 for code in got), f"got {got}")
+        checker.check(
+            f"revoked key: 401 on {url} ({len(got)} requests)",
+            all(code == 401 for code in got),
+            f"got {got}",
+        )
 
     codes = []
     for attempt in range(30):
@@ -227,16 +272,17 @@ def run_checks(checker, servers, setup):
     for _proc, url, _log in servers:
         response = call_api(url, "another-wrong-key-0123456789")
         retry_after = response.headers.get("Retry-After", "")
-        checker.check(f"throttled: 429 with Retry-After on {url}",
-                      response.status_code == 429 and retry_after.isdigit(),
-                      f"got {response.status_code}, Retry-After {retry_after!r}")
+        checker.check(
+            f"throttled: 429 with Retry-After on {url}",
+            response.status_code == 429 and retry_after.isdigit(),
+            f"got {response.status_code}, Retry-After {retry_after!r}",
+        )
 
 
 def main():
     checker = Checker()
     logdir = tempfile.mkdtemp(prefix="api-multiworker-")
-    print(f"multiworker: database {DB}, ports {PORT}-{PORT + 3}, logs in {logdir}",
-          flush=True)
+    print(f"multiworker: database {DB}, ports {PORT}-{PORT + 3}, logs in {logdir}", flush=True)
     args = odoo_args()
     setup = prepare(args, str(Path(logdir) / "setup.log"))
     servers = []
