@@ -1,0 +1,187 @@
+"""Resource objects and compound documents built from recordsets.
+
+Records are always read a whole recordset at a time (``fetch`` then the cache), and
+included resources one model at a time, so the number of SQL queries of a document does
+not grow with the number of resources in it.
+"""
+
+import base64
+import datetime
+from typing import Any
+
+from odoo.models import BaseModel
+
+from .naming import member_of, type_of
+
+RELATIONAL_TYPES = ("many2one", "one2many", "many2many")
+TO_MANY_TYPES = ("one2many", "many2many")
+# Left out of the default fieldset: file contents and structures meant for the web client.
+HEAVY_TYPES = ("binary", "properties", "properties_definition")
+
+
+def default_field_names(api_request, model: BaseModel) -> list[str]:
+    """Return the fields served when no sparse fieldset is asked for: the stored fields the
+    caller may read, except binaries and properties; computed fields that are not stored
+    only on request."""
+    names = []
+    for name in api_request.readable_fields(model):
+        field = model._fields[name]
+        if name == "id" or not member_of(name) or field.type in HEAVY_TYPES:
+            continue
+        if not field.store:
+            continue
+        names.append(name)
+    return names
+
+
+def attribute_value(field, value: Any) -> Any:
+    """Return the JSON value of the non-relational ``field`` holding ``value``."""
+    kind = field.type
+    if kind == "boolean":
+        return bool(value)
+    if kind in ("integer", "float", "monetary"):
+        return value or 0
+    if value is False or value is None:
+        return None
+    if kind == "datetime":
+        return value.isoformat(timespec="seconds") + "Z"
+    if kind == "date":
+        return value.isoformat()
+    if kind == "binary":
+        return value.decode() if isinstance(value, bytes) else value
+    if kind == "reference":
+        return f"{value._name},{value.id}" if isinstance(value, BaseModel) else value
+    if isinstance(value, (datetime.date, bytes)):
+        return value.isoformat() if isinstance(value, datetime.date) else \
+            base64.b64encode(value).decode()
+    if hasattr(value, "__html__"):
+        return str(value)
+    return value
+
+
+def include_tree(paths: list[list[str]]) -> dict:
+    """Turn ``[["a", "b"], ["c"]]`` into ``{"a": {"b": {}}, "c": {}}``."""
+    tree: dict = {}
+    for path in paths:
+        node = tree
+        for name in path:
+            node = node.setdefault(name, {})
+    return tree
+
+
+class Serializer:
+    """Build resource objects for one request.
+
+    :param api_request: the call (for readable fields and access domains)
+    :param base_url: absolute URL of the API root, for links
+    :param sparse: ``{model name: [field names]}`` from ``fields[...]`` parameters, already
+        checked against the caller's access
+    """
+
+    def __init__(self, api_request, base_url: str, sparse: dict[str, list[str]] | None = None):
+        self.api_request = api_request
+        self.base_url = base_url
+        self.sparse = sparse or {}
+        self._fieldsets: dict[str, tuple[list, list]] = {}
+
+    # Fieldsets ---------------------------------------------------------
+
+    def fieldset(self, model: BaseModel) -> tuple[list, list]:
+        """Return ``(attribute fields, relationship fields)`` served for ``model``."""
+        if model._name not in self._fieldsets:
+            names = self.sparse.get(model._name)
+            if names is None:
+                names = default_field_names(self.api_request, model)
+            fields = [model._fields[name] for name in names]
+            self._fieldsets[model._name] = (
+                [field for field in fields if field.type not in RELATIONAL_TYPES],
+                [field for field in fields if field.type in RELATIONAL_TYPES],
+            )
+        return self._fieldsets[model._name]
+
+    # Pieces ------------------------------------------------------------
+
+    def record_url(self, record: BaseModel) -> str:
+        return f"{self.base_url}/{record._name}/{record.id}"
+
+    @staticmethod
+    def identifier(record: BaseModel) -> dict:
+        return {"type": type_of(record._name), "id": str(record.id)}
+
+    def linkage(self, field, value: BaseModel):
+        """Return the resource linkage of a relational field's value."""
+        if field.type in TO_MANY_TYPES:
+            kind = type_of(value._name)
+            return [{"type": kind, "id": str(id_)} for id_ in value._ids]
+        return self.identifier(value) if value else None
+
+    def relationship_links(self, record: BaseModel, member: str) -> dict:
+        url = self.record_url(record)
+        return {"self": f"{url}/relationships/{member}", "related": f"{url}/{member}"}
+
+    # Resources ---------------------------------------------------------
+
+    def resources(self, records: BaseModel) -> list[dict]:
+        """Return the resource objects of ``records``, read in one batch."""
+        if not records:
+            return []
+        attributes, relationships = self.fieldset(records)
+        stored = [field.name for field in attributes + relationships if field.store]
+        records.fetch(stored)
+        return [self._resource(record, attributes, relationships) for record in records]
+
+    def _resource(self, record: BaseModel, attributes: list, relationships: list) -> dict:
+        resource = self.identifier(record)
+        if attributes:
+            resource["attributes"] = {
+                member_of(field.name): attribute_value(field, record[field.name])
+                for field in attributes
+            }
+        if relationships:
+            resource["relationships"] = {
+                member_of(field.name): {
+                    "links": self.relationship_links(record, member_of(field.name)),
+                    "data": self.linkage(field, record[field.name]),
+                }
+                for field in relationships
+            }
+        resource["links"] = {"self": self.record_url(record)}
+        return resource
+
+    # Compound documents ------------------------------------------------
+
+    def included(self, primary: BaseModel, tree: dict) -> list[dict]:
+        """Return the included resources reached from ``primary`` through ``tree``, each
+        once, leaving out the primary resources themselves."""
+        found: dict[str, BaseModel] = {}
+        self._collect(primary, tree, found)
+        result = []
+        for model_name, records in found.items():
+            if model_name == primary._name:
+                records -= primary
+            result.extend(self.resources(records))
+        return result
+
+    def _collect(self, records: BaseModel, tree: dict, found: dict) -> None:
+        for name, subtree in tree.items():
+            if not records:
+                return
+            records.fetch([name])
+            targets = self._visible(records[name] if len(records) == 1 else records.mapped(name))
+            if not targets:
+                continue
+            known = found.get(targets._name)
+            found[targets._name] = targets if known is None else known | targets
+            if subtree:
+                self._collect(targets, subtree, found)
+
+    def _visible(self, records: BaseModel) -> BaseModel:
+        """Return the records among ``records`` the caller may read through this API."""
+        if not records:
+            return records
+        records = records._filtered_access("read")
+        domain = self.api_request.access_domain(records)
+        if domain and records:
+            records = records.with_context(active_test=False).search(
+                [("id", "in", records.ids)] + domain)
+        return records
