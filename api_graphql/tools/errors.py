@@ -9,8 +9,9 @@ gets a GraphQL answer.
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+from typing import Any, Callable
 
 import psycopg2
 from graphql import GraphQLError
@@ -18,7 +19,7 @@ from graphql import GraphQLError
 from odoo.addons.api_framework_base.tools import ApiError
 from odoo.addons.api_framework_base.tools.errors import format_traceback, to_api_error
 
-__all__ = ["GraphQLResultError", "format_error", "request_error", "is_fatal"]
+__all__ = ["GraphQLResultError", "ResolverError", "guard", "format_error", "is_fatal"]
 
 _logger = logging.getLogger(__name__)
 
@@ -32,6 +33,28 @@ class GraphQLResultError(ApiError):
         self.payload = payload
 
 
+class ResolverError(Exception):
+    """Carry an :class:`ApiError` raised by a resolver through graphql-core, which reads
+    ``source`` and ``positions`` attributes of the errors it locates."""
+
+    def __init__(self, api_error: ApiError):
+        super().__init__(api_error.detail)
+        self.api_error = api_error
+
+
+def guard(resolver: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap ``resolver`` so that the :class:`ApiError` it raises reach the response."""
+
+    @functools.wraps(resolver)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return resolver(*args, **kwargs)
+        except ApiError as error:
+            raise ResolverError(error) from error
+
+    return guarded
+
+
 def format_error(error: GraphQLError, debug: bool = False, api_name: str = "") -> dict:
     """Return ``error`` as the GraphQL spec lays out an error."""
     formatted: dict[str, Any] = {"message": error.message}
@@ -42,6 +65,8 @@ def format_error(error: GraphQLError, debug: bool = False, api_name: str = "") -
         formatted["path"] = list(error.path)
     extensions = dict(error.extensions or {})
     original = error.original_error
+    if isinstance(original, ResolverError):
+        original = original.api_error
     if original is not None and not isinstance(original, GraphQLError):
         api_error = to_api_error(original)
         formatted["message"] = api_error.detail
@@ -57,10 +82,6 @@ def format_error(error: GraphQLError, debug: bool = False, api_name: str = "") -
     extensions.setdefault("code", "bad_request" if original else "graphql_error")
     formatted["extensions"] = extensions
     return formatted
-
-
-def request_error(message: str, code: str, node: Any = None) -> GraphQLError:
-    return GraphQLError(message, node, extensions={"code": code})
 
 
 def is_fatal(error: GraphQLError) -> bool:

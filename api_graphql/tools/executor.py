@@ -126,8 +126,10 @@ def _request_errors(errors: list[GraphQLError], code: str,
                     options: ExecutionOptions) -> tuple[dict[str, Any], int]:
     formatted = []
     for error in errors:
-        item = format_error(error, options.debug, options.api_name)
-        if item["extensions"].get("code") == "graphql_error":
-            item["extensions"]["code"] = code
+        item: dict[str, Any] = {"message": error.message}
+        if error.locations:
+            item["locations"] = [{"line": location.line, "column": location.column}
+                                 for location in error.locations]
+        item["extensions"] = {"code": (error.extensions or {}).get("code") or code}
         formatted.append(item)
     return {"errors": formatted}, options.request_error_status

@@ -41,6 +41,7 @@ from graphql import (
 )
 
 from . import mutations, resolvers
+from .errors import guard
 from .scalars import GraphQLAnyScalar, GraphQLDateScalar, GraphQLDateTimeScalar
 
 if TYPE_CHECKING:
@@ -86,6 +87,14 @@ def type_name_of(model_name: str) -> str:
     parts = re.split(r"[^0-9A-Za-z]+", model_name)
     name = "".join(part[:1].upper() + part[1:] for part in parts if part)
     return name if NAME_PATTERN.match(name) else f"M{name}"
+
+
+def _guarded(fields: dict[str, GraphQLField]) -> dict[str, GraphQLField]:
+    """Wrap the resolvers of ``fields`` so that their API errors reach the response."""
+    for field in fields.values():
+        if field.resolve is not None:
+            field.resolve = guard(field.resolve)
+    return fields
 
 
 class ModelInfo:
@@ -211,7 +220,7 @@ class SchemaBuilder:
                 fields[field.name] = GraphQLField(
                     SCALAR_TYPES.get(field.type, GraphQLAnyScalar), description=description,
                     resolve=resolvers.scalar_resolver(field.name, field.type))
-        return fields
+        return _guarded(fields)
 
     @staticmethod
     def _x2many_args() -> dict[str, GraphQLArgument]:
@@ -316,7 +325,7 @@ class SchemaBuilder:
             description="Odoo's export as base64 XLSX: {model, ids or domain, fields: "
                         "[{name, label}], import_compat, context}.",
             resolve=resolvers.resolve_export)
-        return fields
+        return _guarded(fields)
 
     @staticmethod
     def _unique_root(names: set[str], name: str) -> str:
@@ -331,7 +340,7 @@ class SchemaBuilder:
         fields: dict[str, GraphQLField] = {}
         for info in self.models.values():
             fields.update(self._model_mutations(info))
-        return fields
+        return _guarded(fields)
 
     def _model_mutations(self, info: ModelInfo) -> dict[str, GraphQLField]:
         model_name, type_name = info.name, info.type_name

@@ -1,0 +1,4 @@
+from . import test_graphql_query
+from . import test_graphql_mutation
+from . import test_graphql_errors
+from . import test_graphql_client

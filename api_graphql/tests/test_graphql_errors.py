@@ -1,0 +1,142 @@
+from odoo.tests import tagged
+
+from .common import GRAPHQL_RESPONSE, GraphQLHttpCase
+
+ACCEPT_GRAPHQL = {"Accept": GRAPHQL_RESPONSE}
+
+
+@tagged("post_install", "-at_install")
+class TestGraphQLErrors(GraphQLHttpCase):
+
+    @classmethod
+    def _api_values(cls):
+        return {"graphql_max_depth": 3, "graphql_max_complexity": 8}
+
+    def test_g20_depth_limit_before_sql(self):
+        deep = "{ ResPartner { parent_id { parent_id { parent_id { name } } } } }"
+        shallow = "{ __typename }"
+        self.graphql_data(shallow)  # warm the schema cache
+        baseline, _response = self.count_queries(lambda: self.graphql(shallow))
+        queries, response = self.count_queries(lambda: self.graphql(deep))
+        self.assertStatus(response, 200)
+        body = response.json()
+        self.assertNotIn("data", body)
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "query_too_deep")
+        self.assertIn("3", body["errors"][0]["message"])
+        self.assertLessEqual(queries, baseline, "the rejected query ran SQL")
+
+    def test_g20_complexity_limit(self):
+        query = "{ ResPartner { a: name b: name c: name d: name ...F } } " \
+                "fragment F on ResPartner { e: name f: name g: name h: name }"
+        body = self.graphql_errors(query, headers=ACCEPT_GRAPHQL, status=400)
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "query_too_complex")
+
+    def test_g20_introspection_not_limited(self):
+        query = "{ __schema { types { name fields { type { ofType { ofType { name } } } } } } }"
+        self.assertIn("__schema", self.graphql_data(query))
+
+    def test_g21_syntax_error(self):
+        body = self.graphql_errors("{ ResPartner { id }", headers=ACCEPT_GRAPHQL, status=400)
+        error = body["errors"][0]
+        self.assertEqual(error["extensions"]["code"], "graphql_parse_failed")
+        self.assertEqual(error["locations"], [{"line": 1, "column": 20}])
+        self.assertNotIn("data", body)
+        # the legacy media type answers request errors with 200
+        self.graphql_errors("{ ResPartner { id }", status=200)
+
+    def test_g21_unknown_field(self):
+        body = self.graphql_errors("{ ResPartner { id no_such_field } }",
+                                   headers=ACCEPT_GRAPHQL, status=400)
+        error = body["errors"][0]
+        self.assertIn("no_such_field", error["message"])
+        self.assertEqual(error["locations"], [{"line": 1, "column": 19}])
+        self.assertEqual(error["extensions"]["code"], "graphql_validation_failed")
+
+    def test_g21_variable_of_wrong_type(self):
+        query = "query Q($limit: Int) { ResPartner(limit: $limit) { id } }"
+        body = self.graphql_errors(query, {"limit": "ten"}, headers=ACCEPT_GRAPHQL,
+                                   status=400)
+        error = body["errors"][0]
+        self.assertEqual(error["extensions"]["code"], "bad_user_input")
+        self.assertEqual(error["locations"], [{"line": 1, "column": 9}])
+        self.graphql_errors(query, {"limit": "ten"}, status=200)
+
+    def test_field_error_has_path(self):
+        query = '{ ok: ResPartnerCount bad: ResPartner(order: "no_such_field") { id } }'
+        response = self.graphql(query)
+        self.assertStatus(response, 200)
+        body = response.json()
+        self.assertIsNone(body["data"])
+        self.assertEqual(body["errors"][0]["path"], ["bad"])
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "invalid_order")
+
+    def test_not_well_formed_requests(self):
+        response = self.api_call("POST", "/gql", raw="{not json",
+                                 headers={"x-api-key": self.api_key,
+                                          "Content-Type": "application/json"})
+        self.assertStatus(response, 400)
+        self.assertEqual(response.json()["errors"][0]["extensions"]["code"], "invalid_json")
+        response = self.api_call("POST", "/gql", body={"variables": {}},
+                                 headers={"x-api-key": self.api_key})
+        self.assertStatus(response, 400)
+        self.assertEqual(response.json()["errors"][0]["extensions"]["code"], "missing_query")
+
+    def test_mutation_with_get_is_refused(self):
+        response = self.graphql("mutation { deleteResPartner(id: 1) }", method="GET")
+        self.assertStatus(response, 405)
+        self.assertEqual(response.headers["Allow"], "POST")
+        self.assertTrue(self.env["res.partner"].browse(1).exists())
+
+    def test_unauthenticated(self):
+        response = self.api_call("POST", "/gql", body={"query": "{ __typename }"})
+        self.assertStatus(response, 401)
+        self.assertIn("WWW-Authenticate", response.headers)
+        self.assertEqual(response.json()["errors"][0]["extensions"]["code"],
+                         "missing_credentials")
+
+
+@tagged("post_install", "-at_install")
+class TestGraphQLCustomMode(GraphQLHttpCase):
+    """A custom-mode API serves its allowed models only, and may hide its schema."""
+
+    endpoint = "gqlc"
+
+    @classmethod
+    def _api_values(cls):
+        model = cls.env["ir.model"]._get
+        partner_fields = cls.env["ir.model.fields"].search([
+            ("model", "=", "res.partner"),
+            ("name", "in", ["name", "country_id", "is_company"])])
+        return {"access_mode": "custom", "graphql_introspection": False, "access_ids": [
+            (0, 0, {"model_id": model("res.partner").id, "field_ids": [(6, 0,
+                    partner_fields.ids)], "domain": "[('is_company', '=', True)]"}),
+            (0, 0, {"model_id": model("res.country").id}),
+        ]}
+
+    def test_g06_schema_holds_allowed_models_only(self):
+        schema = self.api._api_graphql_schema()
+        self.assertEqual({name for name in schema.type_map if not name.startswith("__")} - {
+            "String", "Int", "Float", "Boolean", "ID", "Any", "Date", "DateTime",
+            "Query", "Mutation"},
+            {"ResPartner", "ResPartnerInput", "ResPartnerPage", "ResCountry",
+             "ResCountryInput", "ResCountryPage"})
+        self.assertEqual(set(schema.type_map["ResPartner"].fields),
+                         {"id", "name", "is_company", "country_id", "country_id__ids"})
+
+    def test_introspection_switch(self):
+        body = self.graphql_errors("{ __schema { types { name } } }")
+        self.assertIn("introspection", body["errors"][0]["message"].lower())
+        self.api.graphql_introspection = True
+        data = self.graphql_data("{ __schema { types { name } } }")
+        names = {item["name"] for item in data["__schema"]["types"]}
+        self.assertIn("ResCountry", names)
+        self.assertNotIn("ResPartnerCategory", names)
+
+    def test_access_domain_and_fields(self):
+        company = self.env["res.partner"].create({"name": "GQL Co", "is_company": True})
+        person = self.env["res.partner"].create({"name": "GQL Person"})
+        data = self.graphql_data("{ ResPartner(ids: [%d, %d]) { id } }"
+                                 % (company.id, person.id))
+        self.assertEqual(data["ResPartner"], [{"id": company.id}])
+        body = self.graphql_errors('{ ResPartner(domain: [["email", "=", "x"]]) { id } }')
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "field_not_allowed")
