@@ -1,1 +1,2 @@
 from . import test_reading
+from . import test_writing
