@@ -149,9 +149,11 @@ def credentials(api, key):
     """Return ``(headers, curl user)`` authenticating the demo user on ``api``."""
     if api.auth_type == "apikey":
         return [f"x-api-key: {key}"], None
+    password = USERS[CALLER][1]
     if "basic" in api.auth_type:
-        login = CALLER
-        return [], f"{login}:{USERS[login][1]}"
+        return [], f"{CALLER}:{password}"
+    if api.auth_type == "user_password":
+        return [f"username: {CALLER}", f"password: {password}"], None
     return None, None
 
 
