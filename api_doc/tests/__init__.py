@@ -1,1 +1,2 @@
 from . import test_api_doc
+from . import test_browser
