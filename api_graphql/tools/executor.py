@@ -11,9 +11,12 @@ whole request is rolled back and answered ``{"data": null, "errors": [...]}``.
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     GraphQLError,
     GraphQLSchema,
     NoSchemaIntrospectionCustomRule,
@@ -36,6 +39,9 @@ __all__ = ["GraphQLParams", "ExecutionOptions", "run_graphql"]
 
 MAX_ERRORS = 50
 MAX_QUERY_LENGTH = 100_000
+DOCUMENT_CACHE_SIZE = 256
+_DOCUMENT_CACHE: OrderedDict[tuple, tuple[DocumentNode, list[GraphQLError]]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 
 
 @dataclasses.dataclass
@@ -83,15 +89,9 @@ def run_graphql(schema: GraphQLSchema, params: GraphQLParams, context: Any,
                 options: ExecutionOptions) -> tuple[dict[str, Any], int]:
     """Return the GraphQL response of ``params`` and its HTTP status."""
     try:
-        document = parse(params.query)
+        document, errors = _prepare_document(schema, params.query, options)
     except GraphQLError as error:
         return _request_errors([error], "graphql_parse_failed", options)
-    rewrite_scalar_twins(schema, document)
-
-    rules = [*specified_rules, limits_rule(options.max_depth, options.max_complexity)]
-    if not options.introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    errors = validate(schema, document, rules, max_errors=MAX_ERRORS)
     if errors:
         return _request_errors(errors, "graphql_validation_failed", options)
 
@@ -120,6 +120,32 @@ def run_graphql(schema: GraphQLSchema, params: GraphQLParams, context: Any,
             raise GraphQLResultError({"data": None, "errors": formatted})
         payload["errors"] = formatted
     return payload, 200
+
+
+def _prepare_document(schema: GraphQLSchema, query: str, options: ExecutionOptions
+                      ) -> tuple[DocumentNode, list[GraphQLError]]:
+    """Return the parsed, rewritten document of ``query`` and its validation errors.
+
+    Documents are immutable once validated, so the last ones are kept per schema and
+    limits: clients send the same few queries over and over.
+    """
+    key = (schema, query, options.max_depth, options.max_complexity, options.introspection)
+    with _CACHE_LOCK:
+        cached = _DOCUMENT_CACHE.get(key)
+        if cached is not None:
+            _DOCUMENT_CACHE.move_to_end(key)
+            return cached
+    document = parse(query)
+    rewrite_scalar_twins(schema, document)
+    rules = [*specified_rules, limits_rule(options.max_depth, options.max_complexity)]
+    if not options.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    errors = validate(schema, document, rules, max_errors=MAX_ERRORS)
+    with _CACHE_LOCK:
+        _DOCUMENT_CACHE[key] = (document, errors)
+        while len(_DOCUMENT_CACHE) > DOCUMENT_CACHE_SIZE:
+            _DOCUMENT_CACHE.popitem(last=False)
+    return document, errors
 
 
 def _request_errors(errors: list[GraphQLError], code: str,
