@@ -83,6 +83,17 @@ class TestApiLog(ApiHttpCase):
         self.assertFalse(log.traceback)
         self.assertIn('"args": [', log.request_body_display)
 
+    def test_logged_query_count_stays_flat_as_records_grow(self):
+        body = {"args": [[["name", "ilike", "Query Count"]]]}
+        self.assertStatus(self.call("/res.partner/search_count", body), 200)  # warm caches
+        first = self.log_of(self.assertStatus(
+            self.call("/res.partner/search_count", body), 200))
+        self.env["res.partner"].create([{"name": f"Query Count {n}"} for n in range(30)])
+        second = self.log_of(self.assertStatus(
+            self.call("/res.partner/search_count", body), 200))
+        self.assertEqual(json.loads(second.response_body), {"result": 30})
+        self.assertEqual(second.query_count, first.query_count)
+
     def test_request_id_sent_by_the_client_is_kept(self):
         response = self.call("/res.partner/search_count", {"args": [[]]},
                              headers={"X-Request-Id": "client-chosen-id-1"})

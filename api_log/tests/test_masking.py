@@ -1,7 +1,10 @@
 """Masking, cutting and summarising, on the pure functions the log is built with."""
 
 import base64
+import io
 import json
+
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from odoo.tests import BaseCase, tagged
 
@@ -79,3 +82,11 @@ class TestMasking(BaseCase):
         self.assertEqual(identity, "API key ...1234")
         self.assertEqual(masking.guess_identity({"Authorization": "Bearer t"}),
                          "Bearer credentials")
+
+    def test_multipart_fields_masked_and_files_summarised(self):
+        form = MultiDict([("name", "Ann"), ("password", "pw-6")])
+        files = MultiDict([("photo", FileStorage(io.BytesIO(b"\x89PNG" * 10),
+                                                 filename="a.png", content_type="image/png"))])
+        text = masking.multipart_to_text(form, files, 0)
+        self.assertNotIn("pw-6", text)
+        self.assertEqual(json.loads(text)["photo"], "<file 'a.png', 40 bytes, image/png>")
