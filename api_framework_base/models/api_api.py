@@ -41,6 +41,7 @@ from odoo.service.model import get_public_method
 
 from ..tools.api_request import ApiRequest
 from ..tools.errors import ApiError, format_traceback, to_api_error
+from ..tools.redaction import CREDENTIAL_PARAMETERS
 from ..tools.routes import build_route_map
 from ..tools.serialization import json_dumps
 
@@ -434,8 +435,8 @@ class ApiApi(models.Model):
 
     def _api_reject_query_credentials(self, api_request):
         """Credentials travel in headers only: a URL ends up in logs and browser history."""
-        names = {"api_key", "apikey", "x-api-key", "key", "password", "access_token", "token"}
-        if names.intersection(name.lower() for name in api_request.httprequest.args):
+        if CREDENTIAL_PARAMETERS.intersection(
+                name.lower() for name in api_request.httprequest.args):
             raise ApiError(401, "Credentials are not accepted in the query string; "
                                 "send them in a header.", code="credentials_in_query")
 
@@ -648,8 +649,23 @@ class ApiApi(models.Model):
         return True
 
     def _api_readable_fields(self, api_request, model):
-        return [name for name in model._fields
-                if self._api_field_allowed(api_request, model, name, "read")]
+        """Return the fields served when the caller names none: those it may read, less
+        the relations to models it may not read, whose ids Odoo would refuse as well."""
+        names = []
+        for name, field in model._fields.items():
+            if not self._api_field_allowed(api_request, model, name, "read"):
+                continue
+            if field.relational and not self._api_comodel_readable(api_request, field):
+                continue
+            names.append(name)
+        return names
+
+    def _api_comodel_readable(self, api_request, field):
+        if field.comodel_name in self._api_denied_models():
+            return False
+        if self.access_mode == "sudo":
+            return True
+        return api_request.env[field.comodel_name].has_access("read")
 
     def _api_check_fields(self, api_request, model, field_names, operation):
         for name in field_names:

@@ -47,35 +47,32 @@ class ApiAuthFailure(models.Model):
 
     @api.model
     def _register_failure(self, client_key):
-        """Count one failure for the client, in a transaction of its own."""
-        threshold, window, lockout = self._get_settings()
-        with self.env.registry.cursor() as cr:
-            cr.execute("""
-                INSERT INTO api_auth_failure (client_key, failure_count, window_start)
-                     VALUES (%(key)s, 1, now() AT TIME ZONE 'UTC')
-                ON CONFLICT (client_key) DO UPDATE SET
-                    failure_count = CASE
-                        WHEN api_auth_failure.window_start
-                             < (now() AT TIME ZONE 'UTC') - make_interval(secs => %(window)s)
-                        THEN 1 ELSE api_auth_failure.failure_count + 1 END,
-                    window_start = CASE
-                        WHEN api_auth_failure.window_start
-                             < (now() AT TIME ZONE 'UTC') - make_interval(secs => %(window)s)
-                        THEN now() AT TIME ZONE 'UTC' ELSE api_auth_failure.window_start END
-                RETURNING failure_count
-            """, {"key": client_key, "window": window})
-            count = cr.fetchone()[0]
-            if count >= threshold:
-                cr.execute("""
-                    UPDATE api_auth_failure
-                       SET locked_until = (now() AT TIME ZONE 'UTC')
-                                          + make_interval(secs => %s),
-                           failure_count = 0,
-                           window_start = now() AT TIME ZONE 'UTC'
-                     WHERE client_key = %s
-                """, [lockout, client_key])
-                _logger.warning("API clients at %s locked out for %ss after %s failed "
-                                "authentications", client_key, lockout, count)
+        """Count one failure for the client at once, in a transaction of its own."""
+        return _count_failure(self.env.registry, client_key, *self._get_settings())
+
+    @api.model
+    def _register_failure_after_transaction(self, client_key):
+        """Count one failure for the client once the current transaction has ended.
+
+        A failed request rolls its transaction back, so the count goes through a cursor of
+        its own; opening it only after the rollback (or the commit) keeps the count also
+        where cursors nest, as they do in Odoo's HTTP tests.
+        """
+        settings = self._get_settings()
+        registry = self.env.registry
+        pending = [client_key]
+
+        def register():
+            if not pending:
+                return
+            key = pending.pop()
+            try:
+                _count_failure(registry, key, *settings)
+            except Exception:
+                _logger.exception("Could not count an API authentication failure of %s", key)
+
+        self.env.cr.postrollback.add(register)
+        self.env.cr.postcommit.add(register)
 
     @api.autovacuum
     def _gc_auth_failures(self):
@@ -84,3 +81,36 @@ class ApiAuthFailure(models.Model):
              WHERE (locked_until IS NULL OR locked_until < (now() AT TIME ZONE 'UTC'))
                AND window_start < (now() AT TIME ZONE 'UTC') - interval '1 day'
         """)
+
+
+def _count_failure(registry, client_key, threshold, window, lockout):
+    """Add one failure of ``client_key`` in a transaction of its own; lock the client out
+    for ``lockout`` seconds once ``threshold`` failures fall within ``window`` seconds.
+    Return the failures counted in the current window."""
+    with registry.cursor() as cr:
+        cr.execute("""
+            INSERT INTO api_auth_failure (client_key, failure_count, window_start)
+                 VALUES (%(key)s, 1, now() AT TIME ZONE 'UTC')
+            ON CONFLICT (client_key) DO UPDATE SET
+                failure_count = CASE
+                    WHEN api_auth_failure.window_start
+                         < (now() AT TIME ZONE 'UTC') - make_interval(secs => %(window)s)
+                    THEN 1 ELSE api_auth_failure.failure_count + 1 END,
+                window_start = CASE
+                    WHEN api_auth_failure.window_start
+                         < (now() AT TIME ZONE 'UTC') - make_interval(secs => %(window)s)
+                    THEN now() AT TIME ZONE 'UTC' ELSE api_auth_failure.window_start END
+            RETURNING failure_count
+        """, {"key": client_key, "window": window})
+        count = cr.fetchone()[0]
+        if count >= threshold:
+            cr.execute("""
+                UPDATE api_auth_failure
+                   SET locked_until = (now() AT TIME ZONE 'UTC') + make_interval(secs => %s),
+                       failure_count = 0,
+                       window_start = now() AT TIME ZONE 'UTC'
+                 WHERE client_key = %s
+            """, [lockout, client_key])
+            _logger.warning("API clients at %s locked out for %ss after %s failed "
+                            "authentications", client_key, lockout, count)
+    return count

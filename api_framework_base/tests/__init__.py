@@ -1,1 +1,2 @@
 from . import test_api_config
+from . import test_foundation

@@ -4,7 +4,9 @@
 test server. Addons subclass them and override ``_setup_records`` for their own data.
 """
 
+import contextlib
 import json
+import logging
 
 from odoo.tests import HttpCase, new_test_user
 
@@ -70,3 +72,28 @@ class ApiHttpCase(ApiTestMixin, HttpCase):
             response.status_code, status,
             f"expected {status}, got {response.status_code}: {response.text[:2000]}")
         return response
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.output = []
+
+    def emit(self, record):
+        self.output.append(f"{record.levelname}:{record.name}:{record.getMessage()}")
+
+
+@contextlib.contextmanager
+def capture_logs(logger_name, level=logging.INFO):
+    """Collect the messages ``logger_name`` logs at ``level`` or above, in ``.output``."""
+    logger = logging.getLogger(logger_name)
+    handler = _ListHandler()
+    handler.setLevel(level)
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(min(level, logger.getEffectiveLevel()))
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)

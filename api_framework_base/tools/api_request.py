@@ -98,6 +98,18 @@ class ApiRequest:
         """Return the public method ``method_name`` once the access mode allows calling it."""
         return self.api._api_check_method(self, model, method_name)
 
+    def check_method_name(self, method_name):
+        """Raise 403 for a private method name, before the model is even looked up."""
+        return self.api._api_check_method_name(method_name)
+
+    def check_domain(self, model, domain):
+        """Raise 400 for a malformed domain, 403 when it filters on a hidden field."""
+        return self.api._api_check_domain(self, model, domain)
+
+    def check_order(self, model, order):
+        """Raise unless every field of an ``order`` string may be read."""
+        return self.api._api_check_order(self, model, order)
+
     def access_domain(self, model):
         """Return the domain that restricts ``model``'s records for this API, or ``[]``."""
         return self.api._api_access_domain(self, model)

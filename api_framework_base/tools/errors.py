@@ -86,6 +86,9 @@ def to_api_error(exc):
         return ApiError(422, _message(exc), code="validation_error")
     if isinstance(exc, UserError):
         return ApiError(422, _message(exc), code="user_error")
+    if isinstance(exc, psycopg2.DataError):
+        return ApiError(400, "A value has the wrong type or is out of range.",
+                        code="invalid_value")
     if isinstance(exc, psycopg2.errors.SerializationFailure):
         return ApiError(409, "The record was modified concurrently, retry the request.",
                         code="concurrent_update")
