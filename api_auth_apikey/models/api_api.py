@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from odoo.addons.api_framework_base.tools import ApiError
 
@@ -19,8 +19,8 @@ class ApiApi(models.Model):
     def _compute_apikey_count(self):
         counts = dict(self.env["api.key"]._read_group(
             [("api_id", "in", self.ids)], ["api_id"], ["__count"]))
-        for api in self:
-            api.apikey_count = counts.get(api, 0)
+        for record in self:
+            record.apikey_count = counts.get(record, 0)
 
     def _api_auth_apikey(self, api_request):
         """Authenticate with the ``x-api-key`` header."""
@@ -33,6 +33,10 @@ class ApiApi(models.Model):
             raise ApiError(401, "The API key is invalid, expired or revoked.",
                            code="invalid_credentials")
         return self.env["res.users"].sudo().browse(user_id)
+
+    @api.model
+    def _api_denied_models(self):
+        return super()._api_denied_models() | {"api.key", "api.key.generate"}
 
     def _api_auth_challenge_apikey(self):
         return f'APIKey realm="{self.name}", header="x-api-key"'

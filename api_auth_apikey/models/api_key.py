@@ -24,6 +24,10 @@ INDEX_SIZE = 8
 MIN_MANUAL_KEY_LENGTH = 24
 
 
+class KeyNotFound(Exception):
+    """No active key of the API has this value."""
+
+
 def _client_ip():
     return request.httprequest.remote_addr if request else "n/a"
 
@@ -91,6 +95,12 @@ class ApiKey(models.Model):
                          key.user_id.login, self.env.user.login, _client_ip())
         return True
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
     def write(self, vals):
         result = super().write(vals)
         self.env.registry.clear_cache()
@@ -114,10 +124,10 @@ class ApiKey(models.Model):
         if not key or len(key) > 256:
             return None
         digest = hashlib.sha256(key.encode()).hexdigest()
-        found = self._verify_digest(digest, key, api_id)
-        if not found:
+        try:
+            user_id, expiration = self._verify_digest(digest, key, api_id)
+        except KeyNotFound:
             return None
-        user_id, expiration = found
         if expiration and expiration < fields.Datetime.now():
             return None
         return user_id
@@ -131,11 +141,13 @@ class ApiKey(models.Model):
               FROM api_key k
              WHERE k.index = %s AND k.api_id = %s AND k.active
         """, [key[:INDEX_SIZE], api_id])
-        for key_id, user_id, key_hash, expiration in self.env.cr.fetchall():
+        for _key_id, user_id, key_hash, expiration in self.env.cr.fetchall():
             # passlib compares in constant time
             if key_hash and KEY_CRYPT_CONTEXT.verify(key, key_hash):
                 return user_id, expiration
-        return None
+        # Raised, not returned: a miss must not stay in the cache, or a key created later
+        # with that value would be refused, and random keys would evict the valid ones.
+        raise KeyNotFound()
 
     @api.autovacuum
     def _gc_expired_keys(self):

@@ -1,0 +1,115 @@
+"""API keys: shown once, stored as a hash, found by prefix, revoked at once, own keys only."""
+
+from unittest import SkipTest
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.api_framework_base.tests.common import ApiHttpCase, capture_logs
+
+from ..models.api_key import INDEX_SIZE
+
+
+@tagged("post_install", "-at_install")
+class TestApiKey(ApiHttpCase):
+
+    @classmethod
+    def _setup_records(cls):
+        super()._setup_records()
+        protocols = dict(cls.env["api.api"]._fields["protocol"].selection)
+        protocol = "rest_json" if "rest_json" in protocols else next(iter(protocols), None)
+        if not protocol:
+            raise SkipTest("needs a protocol addon")
+        cls.api = cls.create_api("key-test", protocol, "apikey",
+                                 users=cls.api_user | cls.api_manager)
+        cls.other_user = cls.env["res.users"].create({
+            "name": "Other Caller", "login": "other_caller",
+            "groups_id": [(6, 0, [cls.env.ref("base.group_user").id,
+                                  cls.env.ref("api_framework_base.group_api_user").id])],
+        })
+        cls.api.user_ids += cls.other_user
+
+    def whoami(self, key):
+        return self.api_call("GET", "/key-test/whoami", headers={"x-api-key": key})
+
+    def test_key_stored_as_hash_with_index(self):
+        with capture_logs("odoo.addons.api_auth_apikey.models.api_key") as logs:
+            key = self.env["api.key"]._generate(self.api, self.api_user, "hash check")
+        record = self.env["api.key"].search([("name", "=", "hash check")])
+        self.assertEqual(record.index, key[:INDEX_SIZE])
+        self.assertEqual(record.last_four, key[-4:])
+        self.env.cr.execute("SELECT * FROM api_key WHERE id = %s", [record.id])
+        row = self.env.cr.fetchone()
+        self.assertFalse([value for value in row if isinstance(value, str) and key in value])
+        self.env.cr.execute("SELECT key_hash FROM api_key WHERE id = %s", [record.id])
+        self.assertTrue(self.env.cr.fetchone()[0].startswith("$pbkdf2"))
+        self.assertNotIn(key, "\n".join(logs.output))
+        self.assertIn("generated", logs.output[0])
+        with capture_logs("odoo.addons.api_auth_apikey.models.api_key") as logs:
+            record.unlink()
+        self.assertIn("deleted", logs.output[0])
+        self.assertNotIn(key, "\n".join(logs.output))
+
+    def test_revocation_takes_effect_at_once(self):
+        key = self.env["api.key"]._generate(self.api, self.api_user, "revoke")
+        self.assertStatus(self.whoami(key), 200)
+        self.assertStatus(self.whoami(key), 200)  # now served from the worker's cache
+        self.env["api.key"].search([("name", "=", "revoke")]).action_revoke()
+        self.assertStatus(self.whoami(key), 401)
+
+    def test_expiry_and_deletion_take_effect_at_once(self):
+        key = self.env["api.key"]._generate(self.api, self.api_user, "expire")
+        record = self.env["api.key"].search([("name", "=", "expire")])
+        self.assertStatus(self.whoami(key), 200)
+        record.expiration_date = "2000-01-01 00:00:00"
+        self.assertStatus(self.whoami(key), 401)
+        record.expiration_date = False
+        self.assertStatus(self.whoami(key), 200)
+        record.unlink()
+        self.assertStatus(self.whoami(key), 401)
+
+    def test_manual_keys_only_where_allowed(self):
+        manual = "manual-key-0123456789-abcdefgh"
+        with self.assertRaises(ValidationError):
+            self.env["api.key"]._generate(self.api, self.api_user, "manual", key=manual)
+        self.api.apikey_allow_manual = True
+        with self.assertRaises(ValidationError):
+            self.env["api.key"]._generate(self.api, self.api_user, "short", key="short")
+        # tried before it exists: a miss must not be remembered
+        self.assertStatus(self.whoami(manual), 401)
+        self.assertEqual(
+            self.env["api.key"]._generate(self.api, self.api_user, "manual", key=manual),
+            manual)
+        self.assertStatus(self.whoami(manual), 200)
+
+    def test_users_see_own_keys_managers_all(self):
+        self.env["api.key"]._generate(self.api, self.api_user, "mine")
+        self.env["api.key"]._generate(self.api, self.other_user, "theirs")
+        as_user = self.env["api.key"].with_user(self.api_user)
+        self.assertEqual(as_user.search([("api_id", "=", self.api.id)]).mapped("name"),
+                         ["mine"])
+        theirs = self.env["api.key"].search([("name", "=", "theirs")])
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.api_user).read(["name"])
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.api_user).action_revoke()
+        as_manager = self.env["api.key"].with_user(self.api_manager)
+        self.assertEqual(set(as_manager.search([("api_id", "=", self.api.id),
+                                                ("name", "in", ["mine", "theirs"])])
+                             .mapped("name")), {"mine", "theirs"})
+
+    def test_wizard_generates_own_key_once(self):
+        wizard = self.env["api.key.generate"].with_user(self.api_user).create(
+            {"api_id": self.api.id, "name": "wizard"})
+        wizard.action_generate()
+        key = wizard.key
+        self.assertTrue(key)
+        self.assertStatus(self.whoami(key), 200)
+        other = self.env["api.key.generate"].with_user(self.api_user).create(
+            {"api_id": self.api.id, "name": "for other", "user_id": self.other_user.id})
+        with self.assertRaises(AccessError):
+            other.action_generate()
+        manual = self.env["api.key.generate"].with_user(self.api_user).create(
+            {"api_id": self.api.id, "name": "manual", "manual_key": "x" * 30})
+        with self.assertRaises(AccessError):
+            manual.action_generate()
