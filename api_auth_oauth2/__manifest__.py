@@ -1,0 +1,23 @@
+{
+    "name": "API Authentication: OAuth2",
+    "summary": "Odoo as an OAuth 2.0 authorization server for its APIs (authlib, JWT tokens)",
+    "version": "18.0.1.0.0",
+    "category": "Technical/API",
+    "website": "https://github.com/odoo-api-framework/api-framework",
+    "author": "API Framework contributors",
+    "license": "LGPL-3",
+    "depends": ["api_framework_base", "web"],
+    "external_dependencies": {"python": ["authlib", "jwt", "passlib", "cryptography"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/oauth2_security.xml",
+        "wizards/oauth2_client_secret_views.xml",
+        "views/oauth2_client_views.xml",
+        "views/oauth2_token_views.xml",
+        "views/oauth2_key_views.xml",
+        "views/api_api_views.xml",
+        "views/oauth2_templates.xml",
+        "views/oauth2_menus.xml",
+    ],
+    "installable": True,
+}

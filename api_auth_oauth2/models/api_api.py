@@ -1,0 +1,329 @@
+"""OAuth2 authentication for APIs: the API is its own authorization server.
+
+Endpoints below ``/<endpoint>``, served before authentication:
+
+- ``GET|POST /oauth2/authorize``: Odoo login, then the consent page (RFC 6749 4.1);
+- ``POST /oauth2/token``: the token endpoint (authorization_code with PKCE,
+  refresh_token, client_credentials, and password when a client allows it);
+- ``POST /oauth2/revoke`` (RFC 7009) and ``POST /oauth2/introspect`` (RFC 7662);
+- ``GET /oauth2/jwks``: the public keys of RS256 JWT access tokens;
+- ``GET /.well-known/oauth-authorization-server``: the metadata (RFC 8414); the same
+  document is also served at ``/.well-known/oauth-authorization-server/<endpoint>``,
+  the path RFC 8414 section 3 builds from the issuer.
+
+Calls then carry ``Authorization: Bearer <access token>`` (RFC 6750).
+"""
+
+import logging
+from urllib.parse import quote
+
+import jwt
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import AccessDeniedError
+from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessDenied
+from odoo.http import Response, request
+
+from odoo.addons.api_framework_base.tools import ApiError, api_route
+
+from ..tools.scopes import operation_allowed, parse_scope
+from ..tools.server import OdooAuthorizationServer
+
+_logger = logging.getLogger(__name__)
+
+AUTHORIZE_PARAMS = ("response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
+                    "code_challenge", "code_challenge_method")
+METADATA_PATH = "/.well-known/oauth-authorization-server"
+
+
+class ApiApi(models.Model):
+    _inherit = "api.api"
+
+    auth_type = fields.Selection(
+        selection_add=[("oauth2", "OAuth2")], ondelete={"oauth2": "cascade"})
+    oauth2_token_format = fields.Selection(
+        [("jwt", "JWT (RFC 9068)"), ("opaque", "Opaque")], string="Access Tokens",
+        default="jwt", required=True,
+        help="JWT: signed tokens other services can validate with the JWKS; every call "
+             "here still checks revocation. Opaque: random strings, checked here only.",
+    )
+    oauth2_jwt_algorithm = fields.Selection(
+        [("RS256", "RS256 (RSA)"), ("HS256", "HS256 (HMAC)")], string="JWT Signature",
+        default="RS256", required=True,
+    )
+    oauth2_code_lifetime = fields.Integer(
+        string="Authorization Code Lifetime (s)", default=60,
+        help="At most 600 seconds, as RFC 6749 recommends.")
+    oauth2_client_ids = fields.One2many("api.oauth2.client", "api_id", string="OAuth2 Clients")
+    oauth2_key_ids = fields.One2many("api.oauth2.key", "api_id", string="Signing Keys")
+
+    _sql_constraints = [
+        ("oauth2_code_lifetime_range",
+         "check(oauth2_code_lifetime is null or oauth2_code_lifetime between 1 and 600)",
+         "The authorization code lifetime lies between 1 and 600 seconds."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Bearer authentication (RFC 6750) and scopes
+    # ------------------------------------------------------------------
+
+    def _api_auth_oauth2(self, api_request):
+        """Authenticate with ``Authorization: Bearer <access token>``."""
+        scheme, _sep, token = api_request.httprequest.headers.get(
+            "Authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "Send an OAuth2 access token in the Authorization header.",
+                           code="missing_credentials")
+        record = self._oauth2_validate_access_token(token)
+        if not record:
+            raise ApiError(
+                401, "The access token is invalid, expired or revoked.", code="invalid_token",
+                headers={"WWW-Authenticate": self._api_auth_challenge_oauth2(
+                    error="invalid_token")})
+        api_request.oauth2_scopes = frozenset(parse_scope(record.scope))
+        api_request.oauth2_client_id = record.client_id.client_id
+        return record.user_id.sudo()
+
+    def _oauth2_validate_access_token(self, token):
+        """Return the token record of a valid ``token``, or an empty recordset.
+
+        A JWT must also carry a valid signature by a key of this API, and its claims
+        must match the stored token."""
+        records = self.env["api.oauth2.token"].sudo()
+        record = records._find_access_token(self, token)
+        if not record or record.token_format != "jwt":
+            return record
+        try:
+            header = jwt.get_unverified_header(token)
+            algorithm, key, _valid_until = self.env["api.oauth2.key"]._verification_keys(
+                self.id)[header.get("kid")]
+            if header.get("typ") != "at+jwt":
+                return records
+            claims = jwt.decode(token, key, algorithms=[algorithm],
+                                options={"verify_aud": False,
+                                         "require": ["exp", "iat", "jti", "sub"]})
+        except (jwt.InvalidTokenError, KeyError):
+            return records
+        if claims["jti"] != record.jti or claims["sub"] != str(record.user_id.id):
+            return records
+        return record
+
+    def _api_auth_challenge_oauth2(self, error=None):
+        challenge = f'Bearer realm="{self.name}"'
+        if error:
+            challenge += f', error="{error}"'
+        return challenge
+
+    def _api_check_operation(self, api_request, model_name, operation):
+        super()._api_check_operation(api_request, model_name, operation)
+        scopes = getattr(api_request, "oauth2_scopes", None)
+        if scopes is None or operation_allowed(scopes, model_name, operation):
+            return
+        needed = "read" if operation == "read" else "write"
+        raise ApiError(
+            403, f"The access token's scope does not allow {operation} on {model_name}.",
+            code="insufficient_scope",
+            headers={"WWW-Authenticate": self._api_auth_challenge_oauth2(
+                error="insufficient_scope") + f', scope="{needed}"'})
+
+    # ------------------------------------------------------------------
+    # Endpoints served before authentication
+    # ------------------------------------------------------------------
+
+    def _oauth2_server(self, api_request):
+        if self.auth_type != "oauth2":
+            raise ApiError(404, "This API does not use OAuth2.", code="unknown_path")
+        return OdooAuthorizationServer(self, api_request.httprequest)
+
+    @api_route("/oauth2/token", methods=["POST"], auth=False)
+    def _api_route_oauth2_token(self, api_request):
+        """The token endpoint (RFC 6749 section 3.2)."""
+        server = self._oauth2_server(api_request)
+        self._api_check_throttle(api_request)
+        response = server.create_token_response()
+        grant_type = api_request.httprequest.form.get("grant_type")
+        if response.status_code == 401 or (grant_type == "password"
+                                           and response.status_code == 400):
+            self._api_register_auth_failure(api_request)
+        return response
+
+    @api_route("/oauth2/revoke", methods=["POST"], auth=False)
+    def _api_route_oauth2_revoke(self, api_request):
+        """The revocation endpoint (RFC 7009)."""
+        server = self._oauth2_server(api_request)
+        return server.create_endpoint_response("revocation")
+
+    @api_route("/oauth2/introspect", methods=["POST"], auth=False)
+    def _api_route_oauth2_introspect(self, api_request):
+        """The introspection endpoint (RFC 7662), for the API's own clients."""
+        server = self._oauth2_server(api_request)
+        return server.create_endpoint_response("introspection")
+
+    @api_route("/oauth2/jwks", methods=["GET"], auth=False)
+    def _api_route_oauth2_jwks(self, api_request):
+        """The public keys that sign the API's JWT access tokens."""
+        self._oauth2_server(api_request)
+        return self.env["api.oauth2.key"]._jwks(self)
+
+    @api_route(METADATA_PATH, methods=["GET"], auth=False)
+    def _api_route_oauth2_metadata(self, api_request):
+        """The authorization server metadata (RFC 8414)."""
+        server = self._oauth2_server(api_request)
+        return self._oauth2_metadata(server.issuer)
+
+    def _oauth2_metadata(self, issuer):
+        """Return the RFC 8414 metadata of the API's authorization server."""
+        metadata = AuthorizationServerMetadata({
+            "issuer": issuer,
+            "authorization_endpoint": f"{issuer}/oauth2/authorize",
+            "token_endpoint": f"{issuer}/oauth2/token",
+            "revocation_endpoint": f"{issuer}/oauth2/revoke",
+            "introspection_endpoint": f"{issuer}/oauth2/introspect",
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", "refresh_token",
+                                      "client_credentials", "password"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic",
+                                                      "client_secret_post", "none"],
+            "revocation_endpoint_auth_methods_supported": ["client_secret_basic",
+                                                           "client_secret_post", "none"],
+            "introspection_endpoint_auth_methods_supported": ["client_secret_basic",
+                                                              "client_secret_post"],
+            "code_challenge_methods_supported": ["S256"],
+            "scopes_supported": self._oauth2_scopes_supported(),
+        })
+        if self.oauth2_token_format == "jwt" and self.oauth2_jwt_algorithm == "RS256":
+            metadata["jwks_uri"] = f"{issuer}/oauth2/jwks"
+        if self.meta_doc_url:
+            metadata["service_documentation"] = self.meta_doc_url
+        return dict(metadata)
+
+    def _oauth2_scopes_supported(self):
+        scopes = ["read", "write"]
+        for client in self.oauth2_client_ids:
+            scopes += [token for token in parse_scope(client.scope) if token not in scopes]
+        return scopes
+
+    # ------------------------------------------------------------------
+    # Authorization endpoint: login, consent, redirection
+    # ------------------------------------------------------------------
+
+    @api_route("/oauth2/authorize", methods=["GET", "POST"], auth=False)
+    def _api_route_oauth2_authorize(self, api_request):
+        """The authorization endpoint (RFC 6749 section 3.1) with its consent page."""
+        server = self._oauth2_server(api_request)
+        httprequest = api_request.httprequest
+        uid = request.session.uid
+        if not uid:
+            if httprequest.method != "GET":
+                return self._oauth2_error_page(self.env._("Your session has expired."), 401)
+            target = httprequest.full_path if httprequest.query_string else httprequest.path
+            return request.redirect(f"/web/login?redirect={quote(target, safe='')}", 303)
+        user = self.env["res.users"].browse(uid)
+
+        try:
+            grant = server.get_consent_grant(end_user=user)
+        except OAuth2Error as error:
+            return self._oauth2_authorize_error(server, error)
+
+        if httprequest.method == "GET":
+            return self._oauth2_consent_page(api_request, grant, user)
+        if not request.validate_csrf(httprequest.form.get("csrf_token")):
+            return self._oauth2_error_page(
+                self.env._("The form expired or did not come from this site; try again."), 400)
+        granted = httprequest.form.get("decision") == "allow"
+        if granted and user.id not in self._api_allowed_user_ids():
+            error = AccessDeniedError(
+                description="This user may not use this API.", redirect_uri=grant.redirect_uri)
+            error.state = grant.request.payload.state
+            return server.handle_error_response(grant.request, error)
+        if granted:
+            _logger.info("OAuth2: %s authorized client %s on API %s", user.login,
+                         grant.client.client_id, self.endpoint)
+        return server.create_authorization_response(
+            grant_user=user if granted else None, grant=grant)
+
+    def _oauth2_authorize_error(self, server, error):
+        """Redirect an error to the client only once its redirect URI is verified
+        (RFC 6749 section 4.1.2.1); otherwise tell the user."""
+        if error.redirect_uri:
+            return server.handle_error_response(None, error)
+        return self._oauth2_error_page(error.description or error.error, 400)
+
+    def _oauth2_consent_page(self, api_request, grant, user):
+        client = grant.client.record
+        data = grant.request.payload.data
+        scope = grant.client.get_allowed_scope(data.get("scope"))
+        values = {
+            "api_record": self,
+            "client": client,
+            "user": user,
+            "allowed": user.id in self._api_allowed_user_ids(),
+            "scopes": [(token, self._oauth2_scope_label(token)) for token in parse_scope(scope)],
+            "params": [(name, data[name]) for name in AUTHORIZE_PARAMS if data.get(name)],
+            "action": api_request.httprequest.path,
+            "csrf_token": request.csrf_token(),
+            "redirect_host": grant.redirect_uri.split("/")[2],
+        }
+        return self._oauth2_render("api_auth_oauth2.oauth2_consent", values, 200)
+
+    def _oauth2_scope_label(self, token):
+        if token == "read":
+            return self.env._("Read the data you can see in %(api)s", api=self.name)
+        if token == "write":
+            return self.env._("Read, create, change and delete the data you can change "
+                              "in %(api)s", api=self.name)
+        model_name, _sep, access = token.partition(":")
+        model = self.env["ir.model"]._get(model_name)
+        label = model.name if model else model_name
+        if access == "read":
+            return self.env._("Read your %(model)s", model=label)
+        return self.env._("Read and change your %(model)s", model=label)
+
+    def _oauth2_error_page(self, message, status):
+        return self._oauth2_render("api_auth_oauth2.oauth2_error",
+                                   {"api_record": self, "message": message}, status)
+
+    def _oauth2_render(self, template, values, status):
+        # The web layout reads the session's user: render as the logged-in user, or as
+        # the public user for a visitor.
+        request.update_env(user=request.session.uid or self.env.ref("base.public_user").id)
+        html = request.env["ir.qweb"]._render(template, values)
+        response = Response(html, status=status, content_type="text/html; charset=utf-8")
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    # ------------------------------------------------------------------
+    # Password grant, keys, backend actions
+    # ------------------------------------------------------------------
+
+    def _oauth2_check_password(self, login, password):
+        """Return the active user with ``login`` and ``password``, or ``None``."""
+        user = self.env["res.users"].sudo().search([("login", "=", login)], limit=1)
+        if not user:
+            return None
+        try:
+            user.with_user(user)._check_credentials(
+                {"type": "password", "login": login, "password": password},
+                {"interactive": False})
+        except AccessDenied:
+            return None
+        return user
+
+    def action_oauth2_rotate_keys(self):
+        """Retire the signing keys and create new ones; old tokens stay valid."""
+        for record in self:
+            self.env["api.oauth2.key"]._rotate(record)
+        return True
+
+    @api.model
+    def _oauth2_api_for_endpoint(self, endpoint):
+        """Return the published OAuth2 API at ``endpoint``, or an empty recordset."""
+        api_id = self._api_endpoint_map().get(endpoint)
+        record = self.browse(api_id) if api_id else self.browse()
+        return record if record.auth_type == "oauth2" else self.browse()

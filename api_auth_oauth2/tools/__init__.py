@@ -1,0 +1,1 @@
+from .scopes import operation_allowed, parse_scope

@@ -1,0 +1,1 @@
+from . import oauth2_client_secret
