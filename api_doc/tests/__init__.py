@@ -1,2 +1,3 @@
 from . import test_api_doc
 from . import test_browser
+from . import test_graphql_docs
