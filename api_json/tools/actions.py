@@ -40,9 +40,10 @@ def _is_id_list(value) -> bool:
 class ActionsMixin:
     """Method calls, exports, reports and files of :class:`JsonApiHandler`."""
 
-    def _action_params(self) -> dict:
+    def _action_params(self, key: str) -> dict:
+        """Return the parameters, sent either at the top level or as ``data``."""
         body = self.read_body()
-        params = body.get("data", body)
+        params = body if key in body else body.get("data", body)
         if not isinstance(params, dict):
             raise bad(400, "The request data must be an object.", "/data")
         return params
@@ -77,12 +78,14 @@ class ActionsMixin:
             records = self.fetch_record(model, record_id)
         elif getattr(method, "_api", None) in ("model", "model_create"):
             records = model
-        elif _is_id_list(data.get("ids")):
+        elif "ids" in data:
+            if not _is_id_list(data["ids"]):
+                raise bad(400, "data.ids must be a list of record ids.", "/data/ids",
+                          "invalid_ids")
             records = model.browse(data["ids"])
             self.api_request.check_records(records, operation)
         else:
-            raise bad(400, f"{method_name} runs on records: call it at /<type>/<id>/execute "
-                           "or give data.ids.", "/data/ids", "missing_ids")
+            records = model  # an empty recordset, as Odoo's RPC gives for ids=[]
         try:
             bound = inspect.signature(method).bind(records, *args, **kwargs)
         except TypeError as exc:
@@ -127,7 +130,7 @@ class ActionsMixin:
 
     def post_export(self) -> Response:
         """Export records as Odoo's own export does, in base64 XLSX (or CSV)."""
-        params = self._action_params()
+        params = self._action_params("model")
         model_name = params.get("model")
         if not isinstance(model_name, str):
             raise bad(400, "model must name the model to export.", "/model")
@@ -196,7 +199,7 @@ class ActionsMixin:
 
     def post_report(self) -> Response:
         """Render an ``ir.actions.report`` and answer its content in base64."""
-        params = self._action_params()
+        params = self._action_params("report_ref")
         report_ref, res_ids = params.get("report_ref"), params.get("res_ids") or []
         converter, data = params.get("converter", "pdf"), params.get("data") or None
         if not isinstance(report_ref, str) or not report_ref:
@@ -218,7 +221,7 @@ class ActionsMixin:
         model = self.api_request.get_model(report.model, "read")
         self.api_request.check_records(model.browse(res_ids), "read")
         if converter == "pdf" and reports.get_wkhtmltopdf_state() == "install":
-            raise ApiError(501, "No PDF engine (wkhtmltopdf) is installed on the server: "
+            raise ApiError(422, "No PDF engine (wkhtmltopdf) is installed on the server: "
                                 "ask for the html converter instead.",
                            code="pdf_engine_unavailable", source={"pointer": "/converter"})
         method_name, mimetype = REPORT_CONVERTERS[converter]

@@ -1,0 +1,119 @@
+import base64
+import io
+
+import openpyxl
+
+from odoo.tests import tagged
+
+from .common import JsonApiCase
+
+
+@tagged("post_install", "-at_install")
+class TestJsonApiActions(JsonApiCase):
+
+    def execute(self, path, method, status=None, **data):
+        return self.jsonapi("POST", path, {"data": dict(method=method, **data)}, status=status)
+
+    def test_j40_record_method(self):
+        response = self.execute(f"/res.partner/{self.child2.id}/execute", "action_archive",
+                                status=200, kwargs={})
+        self.assertIn("result", response.json()["meta"])
+        self.assertFalse(self.child2.active)
+
+    def test_j41_model_method(self):
+        response = self.execute("/res.partner/execute", "fields_get", status=200,
+                                kwargs={"attributes": ["type", "string"]})
+        expected = self.env["res.partner"].with_user(self.api_user).fields_get(
+            attributes=["type", "string"])
+        self.assertEqual(response.json()["meta"]["result"], expected)
+
+    def test_j42_check_access_rights(self):
+        # Odoo 18 deprecated check_access_rights: it answers None when it does not raise,
+        # and True with raise_exception=False; the API answers what Odoo answers.
+        response = self.execute("/res-partner/execute", "check_access_rights", status=200,
+                                kwargs={"operation": "read"})
+        self.assertIsNone(response.json()["meta"]["result"])
+        response = self.execute("/res-partner/execute", "check_access_rights", status=200,
+                                kwargs={"operation": "read", "raise_exception": False})
+        self.assertIs(response.json()["meta"]["result"], True)
+        response = self.execute("/res-partner/execute", "has_access", status=200,
+                                kwargs={"operation": "read"})
+        self.assertIs(response.json()["meta"]["result"], True)
+        response = self.execute("/res.users/execute", "check_access_rights",
+                                kwargs={"operation": "unlink"})
+        self.assertError(response, 403)
+
+    def test_j43_private_method_refused(self):
+        for method in ("_compute_display_name", "_write", "unlink_private_thing"):
+            response = self.execute(f"/res.partner/{self.child1.id}/execute", method)
+            self.assertIn(response.status_code, (403, 404), response.text)
+            self.assertError(response, response.status_code)
+        self.assertTrue(self.child1.exists())
+
+    def test_execute_search_within_access(self):
+        response = self.execute("/res.partner/execute", "search", status=200,
+                                args=[[("id", "=", self.child1.id)]])
+        self.assertEqual(response.json()["data"],
+                         [{"type": "res-partner", "id": str(self.child1.id)}])
+        response = self.execute("/res.users/execute", "read", args=[], ids=[self.api_user.id],
+                                kwargs={"fields": ["password"]})
+        self.assertError(response, 403)
+
+    def test_j44_export_xlsx_and_csv(self):
+        body = {"model": "res.partner", "ids": self.company.ids,
+                "fields": [{"name": "name", "label": "Name"}]}
+        self.assertError(self.jsonapi("POST", "/export", body), 422)  # Odoo's export right
+        self.api_user.groups_id |= self.env.ref("base.group_allow_export")
+        partners = self.company | self.child1 | self.child2
+        fields = [{"name": "name", "label": "Name"},
+                  {"name": "country_id/name", "label": "Country/Name"}]
+        body = {"model": "res.partner", "ids": partners.ids, "domain": [], "fields": fields,
+                "import_compat": False, "context": {"lang": "en_US"}}
+        meta = self.jsonapi("POST", "/export", body, status=200).json()["meta"]
+        self.assertEqual(meta["format"], "xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(meta["content"]))).active
+        rows = [[cell if cell is not None else "" for cell in row]
+                for row in sheet.iter_rows(values_only=True)]
+        self.assertEqual(rows[0], ["Name", "Country/Name"])
+        expected = partners.with_user(self.api_user).export_data(
+            ["name", "country_id/name"])["datas"]
+        self.assertEqual(rows[1:], [list(row) for row in expected])
+        body["format"] = "csv"
+        meta = self.jsonapi("POST", "/export", body, status=200).json()["meta"]
+        self.assertTrue(base64.b64decode(meta["content"]).decode().startswith(
+            '"Name","Country/Name"'))
+        body = dict(body, fields=[{"name": "password", "label": "x"}], model="res.users",
+                    ids=[self.api_user.id])
+        self.assertError(self.jsonapi("POST", "/export", body), 403)
+
+
+@tagged("post_install", "-at_install")
+class TestJsonApiReports(JsonApiCase):
+    endpoint = "jsonapi_sudo"
+    api_values = {"access_mode": "sudo"}
+
+    def test_j45_report(self):
+        models = self.env["ir.model"].search([("model", "=", "res.partner")])
+        body = {"converter": "html", "report_ref": "base.report_ir_model_overview",
+                "res_ids": models.ids, "data": {}}
+        meta = self.jsonapi("POST", "/report", body, status=200).json()["meta"]
+        self.assertEqual(meta["mimetype"], "text/html")
+        html = base64.b64decode(meta["content"]).decode()
+        expected = self.env["ir.actions.report"]._render_qweb_html(
+            "base.report_irmodeloverview", models.ids)[0].decode()
+        self.assertIn("res.partner", html)
+        self.assertEqual(len(html.split("<table")), len(expected.split("<table")))
+        # by report name too
+        body["report_ref"] = "base.report_irmodeloverview"
+        self.jsonapi("POST", "/report", body, status=200)
+        body["converter"] = "pdf"
+        response = self.jsonapi("POST", "/report", body)
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() == "install":
+            error = self.assertError(response, 422, pointer="/converter")
+            self.assertIn("wkhtmltopdf", error["detail"])
+        else:
+            self.assertStatus(response, 200)
+            self.assertTrue(base64.b64decode(response.json()["meta"]["content"]).startswith(
+                b"%PDF"))
+        body.update(converter="html", report_ref="base.no_such_report")
+        self.assertError(self.jsonapi("POST", "/report", body), 404, pointer="/report_ref")
