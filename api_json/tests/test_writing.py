@@ -175,7 +175,8 @@ class TestJsonApiWriting(JsonApiCase):
                 ({"partner_latitude": "north"}, "/data/attributes/partner_latitude")):
             body = {"data": {"type": "res.partner", "attributes": dict(name="V", **attributes)}}
             self.assertError(self.jsonapi("POST", "/res.partner", body), 422, pointer=pointer)
-        body = {"data": {"type": "res.partner", "attributes": {"name": "x", "odoo_type": "invoice"}}}
+        body = {"data": {"type": "res.partner",
+                         "attributes": {"name": "x", "odoo_type": "invoice"}}}
         document = self.jsonapi("POST", "/res.partner", body, status=201).json()
         self.assertEqual(document["data"]["attributes"]["odoo_type"], "invoice")
 
