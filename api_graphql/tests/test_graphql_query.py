@@ -1,5 +1,10 @@
+from graphql import build_client_schema, get_introspection_query, print_schema
+
 from odoo.tests import tagged
 
+from odoo.addons.api_framework_base.models.api_api import DENIED_MODELS
+
+from ..tools.schema_builder import type_name_of
 from .common import GRAPHQL_RESPONSE, GraphQLHttpCase
 
 G01 = """
@@ -137,14 +142,23 @@ class TestGraphQLQuery(GraphQLHttpCase):
         self.assertEqual(data["ResPartner"][0]["child_ids"], [{"name": children[1].name}])
 
     def test_g06_introspection(self):
-        query = """query IntrospectionQuery { __schema { queryType { name }
-          mutationType { name } types { name kind } } }"""
-        data = self.graphql_data(query)
-        names = {item["name"] for item in data["__schema"]["types"]}
+        data = self.graphql_data(get_introspection_query(descriptions=True))
+        client_schema = build_client_schema(data)
+        self.assertEqual(client_schema.query_type.name, "Query")
+        self.assertIn("createResPartner", client_schema.mutation_type.fields)
+        names = set(client_schema.type_map)
         self.assertTrue({"ResPartner", "ResCountry", "ResPartnerInput", "ResPartnerPage",
                          "Any", "Query", "Mutation"} <= names)
         self.assertNotIn("ResUsersApikeys", names)
         self.assertNotIn("IrConfigParameter", names)
+        readable = {
+            type_name_of(name) for name, model in self.registry.items()
+            if not model._abstract and not model._transient and name not in DENIED_MODELS
+            and self.env[name].with_user(self.api_user).has_access("read")}
+        served = {name for name in client_schema.query_type.fields
+                  if f"{name}Count" in client_schema.query_type.fields}
+        self.assertEqual(served, readable)
+        self.assertIn("type ResPartner {", print_schema(self.api._api_graphql_schema()))
 
     def test_get_query(self):
         data = self.graphql("{ ResPartner(id: %d) { name } }" % self.company.id, method="GET")
