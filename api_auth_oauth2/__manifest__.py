@@ -7,7 +7,7 @@
     "author": "API Framework contributors",
     "license": "LGPL-3",
     "depends": ["api_framework_base", "web"],
-    "external_dependencies": {"python": ["authlib", "jwt", "passlib", "cryptography"]},
+    "external_dependencies": {"python": ["authlib", "jwt", "passlib", "cryptography", "requests"]},
     "data": [
         "security/ir.model.access.csv",
         "security/oauth2_security.xml",
@@ -15,6 +15,7 @@
         "views/oauth2_client_views.xml",
         "views/oauth2_token_views.xml",
         "views/oauth2_key_views.xml",
+        "views/oauth2_provider_views.xml",
         "views/api_api_views.xml",
         "views/oauth2_templates.xml",
         "views/oauth2_menus.xml",

@@ -56,6 +56,14 @@ class ApiApi(models.Model):
     oauth2_code_lifetime = fields.Integer(
         string="Authorization Code Lifetime (s)", default=60,
         help="At most 600 seconds, as RFC 6749 recommends.")
+    oauth2_mode = fields.Selection(
+        [("server", "Authorization Server"), ("delegated", "External Provider")],
+        string="OAuth2 Mode", default="server", required=True,
+        help="Authorization Server: this API issues its own tokens.\n"
+             "External Provider: this API accepts the JWT access tokens of a trusted "
+             "OAuth2 or OpenID Connect provider.")
+    oauth2_provider_id = fields.Many2one(
+        "api.oauth2.provider", string="OAuth2 Provider", ondelete="restrict")
     oauth2_client_ids = fields.One2many("api.oauth2.client", "api_id", string="OAuth2 Clients")
     oauth2_key_ids = fields.One2many("api.oauth2.key", "api_id", string="Signing Keys")
 
@@ -77,6 +85,8 @@ class ApiApi(models.Model):
         if scheme.lower() != "bearer" or not token:
             raise ApiError(401, "Send an OAuth2 access token in the Authorization header.",
                            code="missing_credentials")
+        if self.oauth2_mode == "delegated":
+            return self._oauth2_auth_delegated(api_request, token)
         record = self._oauth2_validate_access_token(token)
         if not record:
             raise ApiError(
@@ -86,6 +96,19 @@ class ApiApi(models.Model):
         api_request.oauth2_scopes = frozenset(parse_scope(record.scope))
         api_request.oauth2_client_id = record.client_id.client_id
         return record.user_id.sudo()
+
+    def _oauth2_auth_delegated(self, api_request, token):
+        """Authenticate with a JWT access token of the API's external provider."""
+        provider = self.oauth2_provider_id
+        user, claims = provider._validate_bearer(token) if provider else (None, None)
+        if not user:
+            raise ApiError(
+                401, "The access token is invalid or expired.", code="invalid_token",
+                headers={"WWW-Authenticate": self._api_auth_challenge_oauth2(
+                    error="invalid_token")})
+        api_request.oauth2_scopes = frozenset(parse_scope(claims.get("scope")))
+        api_request.oauth2_client_id = claims.get("client_id") or claims.get("azp")
+        return user
 
     def _oauth2_validate_access_token(self, token):
         """Return the token record of a valid ``token``, or an empty recordset.
@@ -134,7 +157,7 @@ class ApiApi(models.Model):
     # ------------------------------------------------------------------
 
     def _oauth2_server(self, api_request):
-        if self.auth_type != "oauth2":
+        if self.auth_type != "oauth2" or self.oauth2_mode != "server":
             raise ApiError(404, "This API does not use OAuth2.", code="unknown_path")
         return OdooAuthorizationServer(self, api_request.httprequest)
 
@@ -326,4 +349,6 @@ class ApiApi(models.Model):
         """Return the published OAuth2 API at ``endpoint``, or an empty recordset."""
         api_id = self._api_endpoint_map().get(endpoint)
         record = self.browse(api_id) if api_id else self.browse()
-        return record if record.auth_type == "oauth2" else self.browse()
+        if record.auth_type != "oauth2" or record.oauth2_mode != "server":
+            return self.browse()
+        return record

@@ -392,3 +392,55 @@ class TestScopesAndKeys(OAuth2HttpCase):
                            "family": f"family-{index}"})
         with self.assertQueryCount(__system__=20):
             self.assertStatus(self.call_api(access), 200)
+
+
+@tagged("post_install", "-at_install")
+class TestDelegatedProvider(OAuth2HttpCase):
+    """An API that trusts the tokens of another API acting as its provider."""
+
+    @classmethod
+    def _setup_records(cls):
+        super()._setup_records()
+        cls.provider = cls.env["api.oauth2.provider"].create({
+            "name": "Suite provider", "issuer": "http://placeholder", "user_claim": "sub",
+            "user_field": "id"})
+        cls.delegated = cls.create_api("oauth_delegated", "rest_json", "oauth2",
+                                       oauth2_mode="delegated",
+                                       oauth2_provider_id=cls.provider.id)
+
+    def discover(self):
+        self.provider.issuer = self.api_url()
+        self.provider.action_discover()
+        self.env.flush_all()
+
+    def test_provider_jwt_is_accepted_after_discovery(self):
+        _session, token = self.fetch_code_token(scope="read")
+        self.discover()
+        self.assertEqual(self.provider.token_endpoint, self.api_url("/oauth2/token"))
+        access = token["access_token"]
+        response = self.call_api(access, api=self.delegated)
+        self.assertStatus(response, 200)
+        self.assertEqual(response.json()["user"]["login"], "api_caller")
+        # The provider's scope still applies.
+        response = self.call_api(access, "/res.partner/create", "POST",
+                                 {"args": [{"name": "Not created"}]}, api=self.delegated)
+        self.assertStatus(response, 403)
+        self.assertIn("insufficient_scope", response.headers["WWW-Authenticate"])
+
+    def test_tokens_of_other_issuers_or_keys_are_refused(self):
+        _session, token = self.fetch_code_token()
+        self.discover()
+        header, payload, signature = token["access_token"].split(".")
+        forged = ".".join([header, payload, signature[::-1]])
+        self.assertStatus(self.call_api(forged, api=self.delegated), 401)
+
+        self.provider.issuer = "https://someone-else.example.com"
+        self.env.flush_all()
+        self.assertStatus(self.call_api(token["access_token"], api=self.delegated), 401)
+
+    def test_delegated_api_serves_no_authorization_server(self):
+        response = self.api_call("POST", "/oauth_delegated/oauth2/token")
+        self.assertStatus(response, 404)
+        response = self.api_call("GET", "/.well-known/oauth-authorization-server/"
+                                        "oauth_delegated")
+        self.assertStatus(response, 404)
