@@ -14,5 +14,6 @@
         "views/api_api_views.xml",
         "views/api_menus.xml",
     ],
+    "post_load": "post_load",
     "installable": True,
 }

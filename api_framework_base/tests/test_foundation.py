@@ -5,10 +5,13 @@ import json
 import logging
 
 import psycopg2
+from werkzeug.test import EnvironBuilder
 
+from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from ..tools.database import install_database_selector, requested_database
 from ..tools.errors import ApiError, to_api_error
 from ..tools.redaction import redact_credentials
 from ..tools.serialization import json_dumps
@@ -148,3 +151,27 @@ class TestSecurityGroups(ApiTestMixin, TransactionCase):
         visible = self.env["api.api"].with_user(self.api_manager).with_context(
             allowed_company_ids=[self.env.company.id, other.id]).search([])
         self.assertIn(foreign, visible)
+
+
+@tagged("post_install", "-at_install")
+class TestDatabaseSelection(TransactionCase):
+
+    def _request(self, path, headers=None):
+        return EnvironBuilder(path=path, headers=headers or {}).get_request()
+
+    def test_header_names_the_database(self):
+        request = self._request("/partners/res.partner/search",
+                                headers={"X-Odoo-Database": "sales"})
+        self.assertEqual(requested_database(request), "sales")
+
+    def test_query_parameter_outside_the_web_client(self):
+        self.assertEqual(requested_database(self._request("/partners/x?db=sales")), "sales")
+        self.assertIsNone(requested_database(self._request("/web/login?db=sales")))
+        self.assertIsNone(requested_database(self._request("/partners/x")))
+
+    def test_selector_is_installed_once(self):
+        install_database_selector()
+        patched = http.Request._get_session_and_dbname
+        install_database_selector()
+        self.assertIs(http.Request._get_session_and_dbname, patched)
+        self.assertTrue(patched._api_database_selector)
