@@ -122,13 +122,14 @@ def scenario_jsonrpc_search_read(ctx):
     return call
 
 
-# (name, scenario, baseline scenario, path fragment of each in the server log)
+# (name, scenario, baseline scenario, path fragment of each in the server log, where
+# "{endpoint}" stands for the API's endpoint)
 COMPARISONS = [
     (
         "REST-JSON search_read 80 partners (API key) vs JSON-RPC call_kw (session)",
         scenario_rest_json_search_read,
         scenario_jsonrpc_search_read,
-        ("/res.partner/search_read", "/web/dataset/call_kw/"),
+        ("/{endpoint}/res.partner/search_read", "/web/dataset/call_kw/"),
     ),
 ]
 TARGET_RATIO = 0.95
@@ -285,6 +286,7 @@ def show_queries(ctx, log_path):
     """Call each scenario a few times, then print the queries of its last request."""
     for _name, scenario, baseline, fragments in COMPARISONS:
         for function, fragment in zip((scenario, baseline), fragments, strict=True):
+            fragment = fragment.format(endpoint=ctx.endpoint)
             call = function(ctx)
             for _ in range(3):
                 call()
@@ -362,7 +364,6 @@ def main():
         ctx.url = server[2]
     elif not ctx.key:
         raise SystemExit("--key is required with --url")
-    worst = None
     try:
         if ctx.show_queries:
             if not log_path:
@@ -372,7 +373,6 @@ def main():
         for name, scenario, baseline, fragments in COMPARISONS:
             rate, base_rate = compare(ctx, scenario, baseline, ctx.rounds, ctx.seconds)
             ratio = rate / base_rate
-            worst = ratio if worst is None else min(worst, ratio)
             print(
                 f"{name}\n  {scenario.__name__}: {rate:.1f} req/s\n"
                 f"  {baseline.__name__}: {base_rate:.1f} req/s\n"
@@ -381,7 +381,7 @@ def main():
             )
             if log_path:
                 for label, fragment in zip(("api", "baseline"), fragments, strict=True):
-                    stats = queries_per_request(log_path, fragment)
+                    stats = queries_per_request(log_path, fragment.format(endpoint=ctx.endpoint))
                     if stats:
                         print(
                             f"  {label} per request (median): {stats[0]:.0f} queries, "
