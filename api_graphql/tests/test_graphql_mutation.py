@@ -73,7 +73,7 @@ class TestGraphQLMutation(GraphQLHttpCase):
         domain = [["is_company", "=", True]]
         odoo_domain = [("is_company", "=", True)]
         cases = [
-            ('"search"', f'{{domain: [["is_company", "=", true]], limit: 3}}',
+            ('"search"', '{domain: [["is_company", "=", true]], limit: 3}',
              Partner.search(odoo_domain, limit=3).ids),
             ('"search_count"', '{domain: [["is_company", "=", true]]}',
              Partner.search_count(odoo_domain)),

@@ -12,7 +12,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from odoo.addons.api_framework_base.tools import ApiError
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     GraphQLArgument,
