@@ -170,7 +170,12 @@ class ApiApi(models.Model):
         grant_type = api_request.httprequest.form.get("grant_type")
         if response.status_code == 401 or (grant_type == "password"
                                            and response.status_code == 400):
-            self._api_register_auth_failure(api_request)
+            # The token endpoint answers its errors itself and the transaction commits:
+            # count the failure at once, in a transaction of its own.
+            _logger.warning("API %s: OAuth2 client authentication failed from %s",
+                            self.endpoint, api_request.client_ip)
+            self.env["api.auth.failure"]._register_failure(
+                self._api_client_key(api_request))
         return response
 
     @api_route("/oauth2/revoke", methods=["POST"], auth=False)
@@ -337,6 +342,17 @@ class ApiApi(models.Model):
         except AccessDenied:
             return None
         return user
+
+    def action_publish(self):
+        """Create the signing key of JWT OAuth2 APIs when they are published, rather than
+        while a token is being issued."""
+        result = super().action_publish()
+        keys = self.env["api.oauth2.key"]
+        for record in self.filtered(lambda api: api.auth_type == "oauth2"
+                                    and api.oauth2_mode == "server"
+                                    and api.oauth2_token_format == "jwt"):
+            keys._signing_key(record)
+        return result
 
     def action_oauth2_rotate_keys(self):
         """Retire the signing keys and create new ones; old tokens stay valid."""

@@ -70,6 +70,19 @@ class TestAuthorizationCode(OAuth2HttpCase):
         self.assertStatus(response, 400)
         self.assertFalse(self.env["api.oauth2.code"].search([]))
 
+    def test_a07_user_not_allowed_on_the_api_can_only_decline(self):
+        self.api.user_ids = [(3, self.api_user.id)]
+        self.env.flush_all()
+        _verifier, state, consent = self.start_authorization(self.oauth_session())
+        self.assertStatus(consent, 200)
+        self.assertNotIn('value="allow"', consent.text)
+        response = self.submit_consent(consent, decision="allow")
+        self.assertStatus(response, 302)
+        query = self.query_of(response.headers["Location"])
+        self.assertEqual(query["error"], "access_denied")
+        self.assertEqual(query["state"], state)
+        self.assertFalse(self.env["api.oauth2.code"].search([]))
+
     def test_a07_state_comes_back_exactly(self):
         session = self.oauth_session()
         _verifier, location = self.authorize(session, state="a b&c=d/é")
@@ -109,6 +122,19 @@ class TestOtherGrants(OAuth2HttpCase):
                                  grant_type="client_credentials")
         self.assertEqual(error.error, "invalid_client")
         self.assertFalse(self.env["api.oauth2.token"].search([]))
+
+    def test_a08_token_endpoint_throttles_failed_client_authentications(self):
+        session = self.oauth_session(self.confidential_client, "not-the-secret")
+        url = self.api_url("/oauth2/token")
+        statuses = []
+        for _attempt in range(12):
+            response = session.post(url, data={"grant_type": "client_credentials"},
+                                    auth=(self.confidential_client.client_id, "wrong"),
+                                    timeout=60)
+            statuses.append(response.status_code)
+        self.assertEqual(statuses[0], 401)
+        self.assertEqual(statuses[-1], 429)
+        self.assertTrue(response.headers["Retry-After"])
 
     def test_a08_refresh_rotates_and_reuse_revokes_the_family(self):
         session, first = self.fetch_code_token()
