@@ -18,7 +18,7 @@ USERS = {
     "api_demo": (
         "API Demo User",
         "api_demo_pass_1234",
-        ["base.group_user", "api_framework_base.group_api_user"],
+        ["base.group_user", "base.group_partner_manager", "api_framework_base.group_api_user"],
     ),
     "api_demo_manager": (
         "API Demo Manager",
