@@ -102,6 +102,11 @@ class ApiRequest:
         """Raise 403 for a private method name, before the model is even looked up."""
         return self.api._api_check_method_name(method_name)
 
+    def call_method(self, model, method_name, args, kwargs, records=None):
+        """Call a public method as Odoo's RPC does, within the access mode; see
+        ``api.api._api_call_method``."""
+        return self.api._api_call_method(self, model, method_name, args, kwargs, records)
+
     def check_domain(self, model, domain):
         """Raise 400 for a malformed domain, 403 when it filters on a hidden field."""
         return self.api._api_check_domain(self, model, domain)

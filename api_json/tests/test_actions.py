@@ -28,19 +28,22 @@ class TestJsonApiActions(JsonApiCase):
         self.assertEqual(response.json()["meta"]["result"], expected)
 
     def test_j42_check_access_rights(self):
-        # Odoo 18 deprecated check_access_rights: it answers None when it does not raise,
-        # and True with raise_exception=False; the API answers what Odoo answers.
+        # As Odoo's RPC answered before 18.0: a boolean, not None, unless the caller asks
+        # for the exception.
         response = self.execute("/res-partner/execute", "check_access_rights", status=200,
                                 kwargs={"operation": "read"})
-        self.assertIsNone(response.json()["meta"]["result"])
+        self.assertIs(response.json()["meta"]["result"], True)
         response = self.execute("/res-partner/execute", "check_access_rights", status=200,
                                 kwargs={"operation": "read", "raise_exception": False})
         self.assertIs(response.json()["meta"]["result"], True)
         response = self.execute("/res-partner/execute", "has_access", status=200,
                                 kwargs={"operation": "read"})
         self.assertIs(response.json()["meta"]["result"], True)
-        response = self.execute("/res.users/execute", "check_access_rights",
+        response = self.execute("/res.users/execute", "check_access_rights", status=200,
                                 kwargs={"operation": "unlink"})
+        self.assertIs(response.json()["meta"]["result"], False)
+        response = self.execute("/res.users/execute", "check_access_rights",
+                                kwargs={"operation": "unlink", "raise_exception": True})
         self.assertError(response, 403)
 
     def test_j43_private_method_refused(self):

@@ -1,7 +1,6 @@
 """Beyond CRUD: method calls, exports, reports and binary files."""
 
 import base64
-import inspect
 import logging
 import mimetypes
 
@@ -20,10 +19,6 @@ from .writer import bad
 
 _logger = logging.getLogger(__name__)
 
-# Method arguments that the access mode restricts, as api_rest_json does.
-DOMAIN_METHODS = {"search", "search_read", "search_count", "read_group", "web_search_read",
-                  "web_read_group", "search_fetch"}
-FIELD_METHODS = {"read", "search_read", "web_search_read", "read_group", "export_data"}
 EXPORT_FORMATS = {"xlsx": ExcelExport, "csv": CSVExport}
 REPORT_CONVERTERS = {
     "pdf": ("_render_qweb_pdf", "application/pdf"),
@@ -70,61 +65,25 @@ class ActionsMixin:
         if not isinstance(args, list):
             raise bad(400, "data.args must be a list.", "/data/args")
         operation = method_operation(method_name)
+        self.api_request.check_method_name(method_name)
         model = self.api_request.get_model(model_name, operation)
         method = self.api_request.check_method(model, method_name)
-        context = self._validated_context(kwargs.pop("context", None), "/data/kwargs/context")
-        model = model.with_context(**context) if context else model
         if record_id is not None:
             records = self.fetch_record(model, record_id)
         elif getattr(method, "_api", None) in ("model", "model_create"):
-            records = model
+            records = None
         elif "ids" in data:
             if not _is_id_list(data["ids"]):
                 raise bad(400, "data.ids must be a list of record ids.", "/data/ids",
                           "invalid_ids")
             records = model.browse(data["ids"])
-            self.api_request.check_records(records, operation)
         else:
             records = model  # an empty recordset, as Odoo's RPC gives for ids=[]
-        try:
-            bound = inspect.signature(method).bind(records, *args, **kwargs)
-        except TypeError as exc:
-            raise bad(400, f"Wrong arguments for {method_name}: {exc}", "/data",
-                      "invalid_arguments") from None
-        self._restrict_arguments(records, method_name, bound.arguments)
-        _logger.debug("API %s: %s.%s by %s", self.api.endpoint, model._name, method_name,
-                      self.api_request.user.login)
-        result = method(*bound.args, **bound.kwargs)
+        result = self.api_request.call_method(model, method_name, args, kwargs, records)
         if isinstance(result, BaseModel):
             serializer = self.serializer()
             return self.respond({"data": [serializer.identifier(rec) for rec in result]})
         return self.respond({"meta": {"result": result}})
-
-    def _restrict_arguments(self, records: BaseModel, method_name: str, arguments: dict):
-        if method_name in DOMAIN_METHODS:
-            domain = arguments.get("domain") or []
-            if not isinstance(domain, list):
-                raise bad(400, "The domain must be a list.", "/data/kwargs/domain")
-            access = self.api_request.access_domain(records)
-            if access:
-                arguments["domain"] = expression.AND([domain, access])
-        if method_name in FIELD_METHODS:
-            names = arguments.get("fields") or []
-            names = [names] if isinstance(names, str) else names
-            if not isinstance(names, list):
-                raise bad(400, "fields must be a list of names.", "/data/kwargs/fields")
-            if names:
-                self.api_request.check_fields(records, [
-                    name.split(":")[0].split("/")[0].split(".")[0] for name in names
-                    if isinstance(name, str)], "read")
-            elif method_name != "read_group":
-                arguments["fields"] = self.api_request.readable_fields(records)
-        if method_name in ("create", "write"):
-            values = arguments.get("vals_list" if method_name == "create" else "vals")
-            for vals in values if isinstance(values, list) else [values]:
-                if not isinstance(vals, dict):
-                    raise bad(400, f"{method_name} expects objects of values.", "/data/args")
-                self.api_request.check_fields(records, list(vals), method_name)
 
     # Exports -------------------------------------------------------------
 
