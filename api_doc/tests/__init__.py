@@ -1,3 +1,4 @@
 from . import test_api_doc
 from . import test_browser
 from . import test_graphql_docs
+from . import test_schemathesis
