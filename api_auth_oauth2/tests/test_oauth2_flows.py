@@ -35,6 +35,22 @@ class TestAuthorizationCode(OAuth2HttpCase):
         self.assertEqual(stored.access_token_hash, digest(token["access_token"]))
         self.assertNotIn(token["access_token"], str(stored.read()))
 
+    def test_a07_no_code_secret_or_token_in_the_logs_even_at_debug_level(self):
+        session = self.oauth_session(self.confidential_client, self.confidential_secret)
+        with self.assertLogs(level="DEBUG") as logs:
+            verifier, location = self.authorize(session)
+            token = session.fetch_token(self.api_url("/oauth2/token"),
+                                        authorization_response=location,
+                                        code_verifier=verifier)
+            refreshed = session.refresh_token(self.api_url("/oauth2/token"))
+            self.assertStatus(self.call_api(refreshed["access_token"]), 200)
+        output = "\n".join(logs.output)
+        secrets = [self.query_of(location)["code"], self.confidential_secret, verifier,
+                   token["access_token"], token["refresh_token"], refreshed["access_token"],
+                   refreshed["refresh_token"]]
+        for secret in secrets:
+            self.assertNotIn(secret, output)
+
     def test_a07_anonymous_user_is_sent_to_the_login_page(self):
         session = self.oauth_session()
         url, _state = session.create_authorization_url(self.api_url("/oauth2/authorize"),
