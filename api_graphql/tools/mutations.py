@@ -8,12 +8,10 @@ they run; any failure makes the protocol roll the whole request back.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import TYPE_CHECKING, Any
 
 from odoo.models import BaseModel
-from odoo.osv import expression
 
 from odoo.addons.api_framework_base.models.api_api import method_operation
 from odoo.addons.api_framework_base.tools import ApiError
@@ -31,8 +29,6 @@ _logger = logging.getLogger(__name__)
 # Methods whose ``domain`` argument gets the API's access domain.
 DOMAIN_METHODS = {"search", "search_read", "search_count", "read_group", "web_search_read",
                   "web_read_group", "search_fetch", "name_search"}
-# Methods reading the fields named in their ``fields`` argument.
-FIELD_METHODS = {"read", "search_read", "web_search_read", "read_group", "export_data"}
 
 
 def create_records(ctx: GraphQLRequestContext, model_name: str, values: Any,
@@ -62,63 +58,50 @@ def delete_records(ctx: GraphQLRequestContext, model_name: str, ids: list[int],
 
 def call_method(ctx: GraphQLRequestContext, model_name: str, ids: list[int] | None,
                 method_name: str, args: Any, kwargs: Any, context: Any = None) -> Any:
-    """Call a public method as Odoo's RPC would, within the API's access mode."""
+    """Call a public method as Odoo's RPC would, within the API's access mode.
+
+    The GraphQL shapes of domains and values are normalised first; the call itself and its
+    checks are the foundation's, shared with the other protocols.
+    """
     if not isinstance(method_name, str) or not method_name:
         raise ApiError(400, "Name the method to call.", code="invalid_method")
-    operation = method_operation(method_name)
-    model = ctx.with_context(ctx.model(model_name, operation), context)
+    ctx.api_request.check_method_name(method_name)
+    model = ctx.with_context(ctx.model(model_name, method_operation(method_name)), context)
     method = ctx.api_request.check_method(model, method_name)
-    args = list(args or [])
-    kwargs = dict(kwargs or {})
-    if "context" in kwargs:
-        model = ctx.with_context(model, kwargs.pop("context"))
-    if getattr(method, "_api", None) in ("model", "model_create"):
-        target = model
-    elif ids is None:
+    is_model_method = getattr(method, "_api", None) in ("model", "model_create")
+    if not is_model_method and ids is None:
         raise ApiError(400, f"{method_name} is called on records: give their id or ids.",
                        code="missing_ids")
-    else:
-        target = ctx.api_request.check_records(model.browse(ids), operation)
-    try:
-        bound = inspect.signature(method).bind(target, *args, **kwargs)
-    except TypeError as exc:
-        raise ApiError(400, f"Wrong arguments for {method_name}: {exc}",
-                       code="invalid_arguments") from None
-    _restrict_arguments(ctx, target, method_name, bound.arguments)
+    args = list(args or [])
+    kwargs = dict(kwargs or {})
+    _normalise_arguments(ctx, model, method_name, args, kwargs)
+    records = None if is_model_method else model.browse(ids)
     _logger.debug("API %s: %s.%s by %s", ctx.api_request.api_name, model_name, method_name,
                   ctx.api_request.identity)
-    return method(*bound.args, **bound.kwargs)
+    return ctx.api_request.call_method(model, method_name, args, kwargs, records)
 
 
-def _restrict_arguments(ctx: GraphQLRequestContext, model: BaseModel, method_name: str,
-                        arguments: dict[str, Any]) -> None:
-    """AND the access domain into domains and check the fields the method reads."""
-    if method_name in DOMAIN_METHODS and ("domain" in arguments or ctx.access_domain(model)):
-        domain = ctx.parse_domain(model, arguments.get("domain") or [])
-        access = ctx.access_domain(model)
-        arguments["domain"] = expression.AND([domain, access]) if access else domain
-    if method_name in FIELD_METHODS:
-        names = arguments.get("fields") or []
-        names = [names] if isinstance(names, str) else names
-        if not isinstance(names, list):
-            raise ApiError(400, "fields is a list of field names.", code="invalid_fields")
-        for name in names:
-            if isinstance(name, str):
-                ctx.check_field(model, name.split(":")[0].split("/")[0].split(".")[0])
-        if not names and method_name != "read_group":
-            arguments["fields"] = ctx.api_request.readable_fields(model)
-    if method_name == "read_group":
-        groupby = arguments.get("groupby") or []
-        for name in [groupby] if isinstance(groupby, str) else groupby:
-            if isinstance(name, str):
-                ctx.check_field(model, name.split(":")[0])
+def _normalise_arguments(ctx: GraphQLRequestContext, model: BaseModel, method_name: str,
+                         args: list, kwargs: dict[str, Any]) -> None:
+    """Turn GraphQL-coerced domains and values into what the ORM takes, in place."""
+    if method_name in DOMAIN_METHODS:
+        if "domain" in kwargs:
+            kwargs["domain"] = ctx.parse_domain(model, kwargs["domain"])
+        elif args and isinstance(args[0], list):
+            args[0] = ctx.parse_domain(model, args[0])
     if method_name in ("create", "write"):
         key = "vals_list" if method_name == "create" else "vals"
-        values = arguments.get(key)
-        if isinstance(values, list):
-            arguments[key] = [prepare_values(ctx, model, vals, method_name) for vals in values]
-        else:
-            arguments[key] = prepare_values(ctx, model, values, method_name)
+        if key in kwargs:
+            kwargs[key] = _prepare_values_list(ctx, model, kwargs[key], method_name)
+        elif args:
+            args[0] = _prepare_values_list(ctx, model, args[0], method_name)
+
+
+def _prepare_values_list(ctx: GraphQLRequestContext, model: BaseModel, values: Any,
+                         operation: str) -> Any:
+    if isinstance(values, list):
+        return [prepare_values(ctx, model, vals, operation) for vals in values]
+    return prepare_values(ctx, model, values, operation)
 
 
 # ----------------------------------------------------------------------
