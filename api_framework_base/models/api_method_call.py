@@ -70,7 +70,7 @@ class ApiApi(models.Model):
             bound.arguments["raise_exception"] = False
         try:
             result = method(*bound.args, **bound.kwargs)
-        except (ValueError, TypeError, KeyError, psycopg2.DataError) as exc:
+        except (ValueError, TypeError, KeyError, AssertionError, psycopg2.DataError) as exc:
             # The ORM raises these for arguments it cannot use (unknown field in a domain,
             # bad operator, wrong value type): the caller's mistake, not the server's.
             _logger.info("API %s: %s.%s refused its arguments", self.endpoint, model._name,
@@ -102,8 +102,10 @@ class ApiApi(models.Model):
         what the API serves, and restrict domains to its access domain."""
         arguments = bound.arguments
         if method_name in DOMAIN_METHODS:
-            domain = arguments.get("domain") or []
+            domain = arguments.get("domain")
+            domain = [] if domain is None else domain
             api_request.check_domain(records, domain)
+            arguments["domain"] = domain
             access_domain = api_request.access_domain(records)
             if access_domain:
                 arguments["domain"] = expression.AND([domain, access_domain])
