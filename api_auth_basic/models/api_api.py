@@ -7,8 +7,7 @@ import logging
 from odoo import fields, models
 
 from odoo.addons.api_framework_base.tools import ApiError
-
-from ..tools.credentials import check_login_password
+from odoo.addons.api_framework_base.tools.credentials import check_login_password
 
 _logger = logging.getLogger(__name__)
 

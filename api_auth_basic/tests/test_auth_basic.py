@@ -6,10 +6,11 @@ from unittest.mock import patch
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.api_framework_base.tests.common import AuthProtocolsCase
+from odoo.addons.api_framework_base.tools import credentials
+from odoo.addons.api_framework_base.tools.redaction import redact_credentials as redact
+
 from ..models.api_api import quote_realm
-from ..tools import credentials
-from ..tools.log_redaction import redact
-from .common import AuthProtocolsCase
 
 PASSWORD = "api_caller_pass_1234"
 # The test's own HTTP client logs the URLs it requests; only the server's logs matter.

@@ -3,8 +3,8 @@ import logging
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..tools import credentials
-from .common import AuthProtocolsCase
+from odoo.addons.api_framework_base.tests.common import AuthProtocolsCase
+from odoo.addons.api_framework_base.tools import credentials
 
 PASSWORD = "api_caller_pass_1234"
 # The test's own HTTP client logs the URLs it requests; only the server's logs matter.

@@ -9,11 +9,12 @@ import re
 
 # Query parameters that carry credentials; APIs refuse them and the log masks them.
 CREDENTIAL_PARAMETERS = frozenset({
-    "api_key", "apikey", "x-api-key", "key", "password", "access_token", "token",
+    "api_key", "apikey", "x-api-key", "key", "password", "passwd", "access_token", "token",
+    "refresh_token", "client_secret", "authorization", "username", "login",
 })
 
 _CREDENTIAL_RE = re.compile(
-    r"([?&](?:%s)=)[^&\s\"]*" % "|".join(
+    r"([?&;](?:%s)=)[^&;#\s\"\x1b]*" % "|".join(
         re.escape(name) for name in sorted(CREDENTIAL_PARAMETERS, key=len, reverse=True)),
     re.IGNORECASE,
 )
@@ -28,10 +29,11 @@ class CredentialRedactionFilter(logging.Filter):
     """Mask credential query parameters in the access log lines of the HTTP server."""
 
     def filter(self, record):
-        message = record.getMessage()
-        redacted = redact_credentials(message)
-        if redacted != message:
-            record.msg, record.args = redacted, ()
+        if isinstance(record.msg, str):
+            record.msg = redact_credentials(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_credentials(arg) if isinstance(arg, str) else arg
+                                for arg in record.args)
         return True
 
 

@@ -1,4 +1,0 @@
-from . import credentials
-from . import log_redaction
-
-log_redaction.install()
