@@ -16,6 +16,7 @@
         "views/oauth2_token_views.xml",
         "views/oauth2_key_views.xml",
         "views/oauth2_provider_views.xml",
+        "views/oauth2_delegation_views.xml",
         "views/api_api_views.xml",
         "views/oauth2_templates.xml",
         "views/oauth2_menus.xml",

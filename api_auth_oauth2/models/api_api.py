@@ -12,15 +12,30 @@ Endpoints below ``/<endpoint>``, served before authentication:
   the path RFC 8414 section 3 builds from the issuer.
 
 Calls then carry ``Authorization: Bearer <access token>`` (RFC 6750).
+
+In delegated mode (``oauth2_mode`` "delegated") the API trusts an external provider
+instead: its bearer tokens are validated against the provider's keys or its
+introspection endpoint, and Odoo runs the authorization code flow with the provider on
+behalf of a calling application's users (see api_oauth2_delegation.py):
+
+- ``POST /oauth2/provider/authorize`` answers the provider's authorization URL;
+- ``GET /oauth2/provider/callback`` is the redirect URI to register at the provider;
+- ``POST /oauth2/token`` refreshes an identity's tokens, ``POST /oauth2/revoke`` revokes
+  them; both authenticate the caller as the provider's client.
 """
 
+import hmac
+import json
 import logging
 from urllib.parse import quote
 
 import jwt
+from authlib.integrations.base_client import OAuthError
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import AccessDeniedError
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
+
+from requests import RequestException
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessDenied
@@ -28,6 +43,7 @@ from odoo.http import Response, request
 
 from odoo.addons.api_framework_base.tools import ApiError, api_route
 
+from .api_oauth2_delegation import FLOW_LIFETIME
 from ..tools.scopes import operation_allowed, parse_scope
 from ..tools.server import OdooAuthorizationServer
 
@@ -36,6 +52,8 @@ _logger = logging.getLogger(__name__)
 AUTHORIZE_PARAMS = ("response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
                     "code_challenge", "code_challenge_method")
 METADATA_PATH = "/.well-known/oauth-authorization-server"
+CALLBACK_PATH = "/oauth2/provider/callback"
+IDENTITY_MAX_LENGTH = 256
 
 
 class ApiApi(models.Model):
@@ -64,6 +82,9 @@ class ApiApi(models.Model):
              "OAuth2 or OpenID Connect provider.")
     oauth2_provider_id = fields.Many2one(
         "api.oauth2.provider", string="OAuth2 Provider", ondelete="restrict")
+    oauth2_provider_redirect_uri = fields.Char(
+        string="Provider Redirect URI", compute="_compute_oauth2_provider_redirect_uri",
+        help="Register this redirect URI at the provider for the flows Odoo runs.")
     oauth2_client_ids = fields.One2many("api.oauth2.client", "api_id", string="OAuth2 Clients")
     oauth2_key_ids = fields.One2many("api.oauth2.key", "api_id", string="Signing Keys")
 
@@ -72,6 +93,14 @@ class ApiApi(models.Model):
          "check(oauth2_code_lifetime is null or oauth2_code_lifetime between 1 and 600)",
          "The authorization code lifetime lies between 1 and 600 seconds."),
     ]
+
+    @api.depends("endpoint")
+    def _compute_oauth2_provider_redirect_uri(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for record in self:
+            record.oauth2_provider_redirect_uri = (
+                f"{base_url.rstrip('/')}/{record.endpoint}{CALLBACK_PATH}"
+                if record.endpoint else False)
 
     # ------------------------------------------------------------------
     # Bearer authentication (RFC 6750) and scopes
@@ -98,9 +127,15 @@ class ApiApi(models.Model):
         return record.user_id.sudo()
 
     def _oauth2_auth_delegated(self, api_request, token):
-        """Authenticate with a JWT access token of the API's external provider."""
+        """Authenticate with an access token of the API's external provider."""
         provider = self.oauth2_provider_id
-        user, claims = provider._validate_bearer(token) if provider else (None, None)
+        try:
+            user, claims = provider._validate_bearer(token) if provider else (None, None)
+        except RequestException:
+            _logger.warning("API %s: OAuth2 provider %s cannot be reached to validate a token",
+                            self.endpoint, provider.name)
+            raise ApiError(503, "The OAuth2 provider cannot be reached to validate the "
+                                "access token.", code="provider_unavailable") from None
         if not user:
             raise ApiError(
                 401, "The access token is invalid or expired.", code="invalid_token",
@@ -163,7 +198,10 @@ class ApiApi(models.Model):
 
     @api_route("/oauth2/token", methods=["POST"], auth=False)
     def _api_route_oauth2_token(self, api_request):
-        """The token endpoint (RFC 6749 section 3.2)."""
+        """The token endpoint (RFC 6749 section 3.2); in delegated mode, the refresh of an
+        identity's provider tokens."""
+        if self._oauth2_is_delegated():
+            return self._oauth2_delegated_token(api_request)
         server = self._oauth2_server(api_request)
         self._api_check_throttle(api_request)
         response = server.create_token_response()
@@ -180,7 +218,10 @@ class ApiApi(models.Model):
 
     @api_route("/oauth2/revoke", methods=["POST"], auth=False)
     def _api_route_oauth2_revoke(self, api_request):
-        """The revocation endpoint (RFC 7009)."""
+        """The revocation endpoint (RFC 7009); in delegated mode, the revocation of an
+        identity's provider tokens."""
+        if self._oauth2_is_delegated():
+            return self._oauth2_delegated_revoke(api_request)
         server = self._oauth2_server(api_request)
         return server.create_endpoint_response("revocation")
 
@@ -234,6 +275,168 @@ class ApiApi(models.Model):
         for client in self.oauth2_client_ids:
             scopes += [token for token in parse_scope(client.scope) if token not in scopes]
         return scopes
+
+    # ------------------------------------------------------------------
+    # Delegated mode: flows with the external provider
+    # ------------------------------------------------------------------
+
+    def _oauth2_is_delegated(self):
+        return self.auth_type == "oauth2" and self.oauth2_mode == "delegated"
+
+    def _oauth2_delegated_provider(self):
+        if not self._oauth2_is_delegated() or not self.oauth2_provider_id:
+            raise ApiError(404, "This API does not delegate OAuth2 to a provider.",
+                           code="unknown_path")
+        return self.oauth2_provider_id
+
+    @api_route("/oauth2/provider/authorize", methods=["POST"], auth=False)
+    def _api_route_oauth2_provider_authorize(self, api_request):
+        """Start the authorization code flow at the provider for an identity; answer the
+        URL to send the user's browser to."""
+        provider = self._oauth2_delegated_provider()
+        self._api_check_throttle(api_request)
+        params = self._oauth2_delegated_params(api_request)
+        failure = self._oauth2_delegated_check_client(api_request, provider, params)
+        if failure is not None:
+            return failure
+        identity = params.get("client_user_identity")
+        if not identity or len(identity) > IDENTITY_MAX_LENGTH:
+            return self._oauth2_json_error(
+                "invalid_request", "Send a client_user_identity of at most "
+                f"{IDENTITY_MAX_LENGTH} characters.")
+        if not provider.authorization_endpoint or not provider.token_endpoint:
+            raise ApiError(503, "The OAuth2 provider has no authorization or token endpoint; "
+                                "discover it first.", code="provider_not_configured")
+        redirect_uri = api_request.base_url + CALLBACK_PATH
+        url = self.env["api.oauth2.delegation"]._start_flow(self, identity, redirect_uri)
+        return self._oauth2_json({"authorization_url": url, "redirect_uri": redirect_uri,
+                                  "expires_in": FLOW_LIFETIME})
+
+    @api_route(CALLBACK_PATH, methods=["GET"], auth=False)
+    def _api_route_oauth2_provider_callback(self, api_request):
+        """The redirect URI of the flows Odoo runs with the provider: exchange the code
+        and keep the tokens."""
+        self._oauth2_delegated_provider()
+        args = api_request.httprequest.args
+        record = self.env["api.oauth2.delegation"]._find_flow(self, args.get("state"))
+        if not record:
+            return self._oauth2_error_page(
+                self.env._("This authorization is unknown or expired; start again."), 400)
+        if args.get("error") or not args.get("code"):
+            record._clear_flow()
+            _logger.info("API %s: the provider declined identity %s: %s", self.endpoint,
+                         record.id, args.get("error"))
+            return self._oauth2_error_page(
+                self.env._("The provider did not grant the access (%(error)s).",
+                           error=args.get("error") or "no code"), 400)
+        try:
+            record._finish_flow(args["code"])
+        except (OAuthError, RequestException) as exc:
+            _logger.warning("API %s: code exchange at the provider failed for identity %s: "
+                            "%s", self.endpoint, record.id, type(exc).__name__)
+            return self._oauth2_error_page(
+                self.env._("The provider refused the authorization; start again."), 502)
+        return self._oauth2_render("api_auth_oauth2.oauth2_provider_done",
+                                   {"api_record": self, "provider": record.provider_id}, 200)
+
+    def _oauth2_delegated_token(self, api_request):
+        """Refresh an identity's provider tokens; answer the new access token."""
+        provider = self._oauth2_delegated_provider()
+        self._api_check_throttle(api_request)
+        params = self._oauth2_delegated_params(api_request)
+        failure = self._oauth2_delegated_check_client(api_request, provider, params)
+        if failure is not None:
+            return failure
+        if params.get("grant_type", "refresh_token") != "refresh_token":
+            return self._oauth2_json_error(
+                "unsupported_grant_type", "Only refresh_token is served in delegated mode.")
+        record = self._oauth2_delegation(params)
+        if not record or record.status != "authorized":
+            return self._oauth2_json_error(
+                "invalid_grant", "No tokens are kept for this client_user_identity.")
+        try:
+            token = record._refresh()
+        except OAuthError as error:
+            return self._oauth2_json_error(
+                "invalid_grant" if error.error == "invalid_grant" else "server_error",
+                "The provider refused the refresh token.",
+                status=400 if error.error == "invalid_grant" else 502)
+        except RequestException:
+            return self._oauth2_json_error(
+                "temporarily_unavailable", "The provider cannot be reached.", status=503)
+        return self._oauth2_json(token)
+
+    def _oauth2_delegated_revoke(self, api_request):
+        """Revoke an identity's provider tokens at the provider (RFC 7009: an unknown
+        identity is answered 200 too)."""
+        provider = self._oauth2_delegated_provider()
+        self._api_check_throttle(api_request)
+        params = self._oauth2_delegated_params(api_request)
+        failure = self._oauth2_delegated_check_client(api_request, provider, params)
+        if failure is not None:
+            return failure
+        record = self._oauth2_delegation(params)
+        if record and record.status == "authorized":
+            try:
+                record._revoke_at_provider()
+            except (OAuthError, RequestException):
+                return self._oauth2_json_error(
+                    "temporarily_unavailable", "The provider did not revoke the tokens; "
+                    "try again.", status=503)
+        return self._oauth2_json({})
+
+    def _oauth2_delegation(self, params):
+        identity = params.get("client_user_identity")
+        if not identity:
+            return self.env["api.oauth2.delegation"]
+        return self.env["api.oauth2.delegation"].search(
+            [("api_id", "=", self.id), ("identity", "=", identity)], limit=1)
+
+    def _oauth2_delegated_params(self, api_request):
+        """Return the string parameters of a JSON or form body, with the client id and
+        secret of HTTP Basic authentication."""
+        httprequest = api_request.httprequest
+        if httprequest.mimetype == "application/json":
+            body = api_request.get_json_body()
+            if not isinstance(body, dict):
+                raise ApiError(400, "The request body must be a JSON object.",
+                               code="invalid_request")
+            params = {key: value for key, value in body.items() if isinstance(value, str)}
+        else:
+            params = httprequest.form.to_dict()
+        auth = httprequest.authorization
+        if auth and auth.type == "basic":
+            params["client_id"] = auth.username or ""
+            params["client_secret"] = auth.password or ""
+        return params
+
+    def _oauth2_delegated_check_client(self, api_request, provider, params):
+        """Return ``None`` when the caller authenticated as the provider's client (with
+        its secret, when it has one), or the 401 response."""
+        secret = provider.sudo().client_secret or ""
+        client_id = provider.client_id or ""
+        given_id = params.get("client_id") or ""
+        given_secret = params.get("client_secret") or ""
+        if client_id and hmac.compare_digest(given_id.encode(), client_id.encode()) \
+                and hmac.compare_digest(given_secret.encode(), secret.encode()):
+            return None
+        _logger.warning("API %s: OAuth2 delegated client authentication failed from %s",
+                        self.endpoint, api_request.client_ip)
+        self.env["api.auth.failure"]._register_failure(self._api_client_key(api_request))
+        return self._oauth2_json_error(
+            "invalid_client", "The client id or secret is wrong.", status=401,
+            headers={"WWW-Authenticate": f'Basic realm="{self.name}"'})
+
+    def _oauth2_json(self, payload, status=200, headers=None):
+        response = Response(json.dumps(payload), status=status, headers=headers or {},
+                            content_type="application/json")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _oauth2_json_error(self, error, description, status=400, headers=None):
+        """Return an error in the OAuth 2.0 format (RFC 6749 section 5.2)."""
+        return self._oauth2_json({"error": error, "error_description": description},
+                                 status=status, headers=headers)
 
     # ------------------------------------------------------------------
     # Authorization endpoint: login, consent, redirection

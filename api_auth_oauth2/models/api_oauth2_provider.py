@@ -1,16 +1,22 @@
 """External OAuth2 / OpenID Connect providers that an API can trust (delegated mode).
 
 The provider's metadata (RFC 8414 or OpenID Connect discovery) and its public keys
-(JWKS) are fetched from the backend; bearer tokens are then validated locally, as JWTs
-signed by one of those keys, issued by the provider, and mapped to an Odoo user through
-a claim.
+(JWKS) are fetched from the backend. Bearer tokens are then validated either locally,
+as JWTs signed by one of those keys and issued by the provider, or by asking the
+provider's introspection endpoint (RFC 7662) on every call, which honours a revocation
+at the provider at once. The token's claims are mapped to an Odoo user through a claim.
+Odoo is itself the provider's OAuth client (``client_id``, ``client_secret``) for the
+flows it runs on behalf of an identity (see api_oauth2_delegation.py).
 """
 
 import json
 import logging
+import time
 
 import jwt
 import requests
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -45,6 +51,13 @@ class ApiOauth2Provider(models.Model):
         [("id", "User ID"), ("login", "Login"), ("email", "E-mail")], required=True,
         default="login", help="The user field the claim is compared with.")
     algorithms = fields.Char(default="RS256 ES256", required=True)
+    validation = fields.Selection(
+        [("jwt", "JWT signature"), ("introspection", "Introspection (RFC 7662)")],
+        string="Token Validation", required=True, default="jwt",
+        help="JWT signature: tokens are checked here against the provider's keys; a "
+             "token revoked at the provider stays valid until it expires.\n"
+             "Introspection: every call asks the provider, with the client id and "
+             "secret; revoked tokens are refused at once.")
 
     def action_discover(self):
         """Read the provider's metadata, then its JWKS."""
@@ -91,9 +104,71 @@ class ApiOauth2Provider(models.Model):
             _logger.info("OAuth2 provider %s: %d keys fetched", provider.name, len(keys.keys))
         return True
 
-    def _validate_bearer(self, token):
-        """Return ``(user, claims)`` for a valid JWT of this provider, or ``(None, None)``."""
+    def _timeout(self):
+        return TIMEOUT
+
+    def _oauth_session(self, **kwargs):
+        """Return authlib's requests client, as this provider's OAuth client."""
         self.ensure_one()
+        secret = self.sudo().client_secret
+        return OAuth2Session(
+            self.client_id, secret or None, scope=self.scope or None,
+            code_challenge_method="S256",
+            token_endpoint_auth_method="client_secret_basic" if secret else "none",
+            revocation_endpoint_auth_method="client_secret_basic" if secret else "none",
+            **kwargs)
+
+    def _validate_bearer(self, token):
+        """Return ``(user, claims)`` for a valid access token of this provider, or
+        ``(None, None)``; raise ``requests.RequestException`` when the introspection
+        endpoint cannot be reached."""
+        self.ensure_one()
+        if self.validation == "introspection":
+            claims = self._introspect(token)
+        else:
+            claims = self._decode_jwt(token)
+        if not claims:
+            return None, None
+        user = self._map_user(claims)
+        return (user, claims) if user else (None, None)
+
+    def _introspect(self, token):
+        """Return the claims of an active access token, as the provider's introspection
+        endpoint answers them, or ``None``."""
+        if not self.introspection_endpoint:
+            return None
+        with self._oauth_session() as session:
+            try:
+                response = session.introspect_token(
+                    self.introspection_endpoint, token=token, token_type_hint="access_token",
+                    timeout=TIMEOUT)
+            except OAuthError:
+                return None
+        if response.status_code != 200:
+            _logger.warning("OAuth2 provider %s: introspection answered %s", self.name,
+                            response.status_code)
+            return None
+        try:
+            claims = response.json()
+        except ValueError:
+            return None
+        if not isinstance(claims, dict) or claims.get("active") is not True:
+            return None
+        if claims.get("token_type") == "refresh_token":
+            return None
+        if claims.get("iss") and claims["iss"].rstrip("/") != self.issuer.rstrip("/"):
+            return None
+        if claims.get("exp") is not None and float(claims["exp"]) < time.time():
+            return None
+        if self.audience:
+            audience = claims.get("aud")
+            audiences = audience if isinstance(audience, list) else [audience]
+            if self.audience not in audiences:
+                return None
+        return claims
+
+    def _decode_jwt(self, token):
+        """Return the claims of a JWT signed by a key of this provider, or ``None``."""
         try:
             header = jwt.get_unverified_header(token)
             keys = jwt.PyJWKSet.from_dict(json.loads(self.jwks or '{"keys": []}'))
@@ -103,17 +178,21 @@ class ApiOauth2Provider(models.Model):
                 issuer=self.issuer, audience=self.audience or None,
                 options={"verify_aud": bool(self.audience), "require": ["exp", "iss"]})
         except (StopIteration, ValueError, jwt.PyJWTError):
-            return None, None
+            return None
+        return claims
+
+    def _map_user(self, claims):
+        """Return the Odoo user that ``claims`` name through the user claim, or ``None``."""
         value = claims.get(self.user_claim)
-        if value is None:
-            return None, None
+        if value is None or value == "":
+            return None
         if self.user_field == "id":
             try:
                 value = int(value)
             except (TypeError, ValueError):
-                return None, None
+                return None
         user = self.env["res.users"].sudo().search([(self.user_field, "=", value)], limit=1)
-        return (user, claims) if user else (None, None)
+        return user or None
 
     @api.model
     def _cron_fetch_jwks(self):

@@ -1,1 +1,2 @@
 from . import test_oauth2_flows
+from . import test_oauth2_delegated

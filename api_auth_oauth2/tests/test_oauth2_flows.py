@@ -481,8 +481,12 @@ class TestDelegatedProvider(OAuth2HttpCase):
         self.assertStatus(self.call_api(token["access_token"], api=self.delegated), 401)
 
     def test_delegated_api_serves_no_authorization_server(self):
-        response = self.api_call("POST", "/oauth_delegated/oauth2/token")
+        response = self.api_call("GET", "/oauth_delegated/oauth2/authorize")
         self.assertStatus(response, 404)
+        # The token endpoint refreshes provider tokens for the provider's client only.
+        response = self.api_call("POST", "/oauth_delegated/oauth2/token")
+        self.assertStatus(response, 401)
+        self.assertEqual(response.json()["error"], "invalid_client")
         response = self.api_call("GET", "/.well-known/oauth-authorization-server/"
                                         "oauth_delegated")
         self.assertStatus(response, 404)
