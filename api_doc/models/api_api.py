@@ -21,7 +21,7 @@ import inspect
 import logging
 import time
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 from odoo.http import Response
 
@@ -103,13 +103,35 @@ class ApiApi(models.Model):
     # ------------------------------------------------------------------
 
     def _api_doc_openapi(self, api_request):
-        """Return the OpenAPI document for ``api_request``'s caller, as a dict."""
-        build = getattr(self, f"_api_doc_openapi_{self.protocol}", None)
-        if build is None:
+        """Return the OpenAPI document for ``api_request``'s caller, as a dict.
+
+        The document is cached in the registry cache, per API and per
+        :meth:`_api_doc_cache_key`: it is shared, never modify it. Every change of an API,
+        of its allow-list, of users' groups or access rights and every module installation
+        clears that cache."""
+        if not hasattr(self, f"_api_doc_openapi_{self.protocol}"):
             raise ApiError(404, "This API's protocol is not described by OpenAPI.",
                            code="no_openapi_document")
+        return self._api_doc_openapi_cached(self._api_doc_cache_key(api_request), api_request)
+
+    def _api_doc_cache_key(self, api_request):
+        """Hook: return what the OpenAPI document depends on besides the API's
+        configuration: the caller (its groups decide which models and fields it may
+        read, whatever the access mode), the URL it was reached at, the language and the
+        credential's own restrictions (e.g. OAuth2 scopes)."""
+        user = api_request.user
+        scopes = getattr(api_request, "oauth2_scopes", None)
+        return (
+            user.id if user else None,
+            api_request.base_url,
+            api_request.env.lang,
+            frozenset(scopes) if scopes is not None else None,
+        )
+
+    @tools.ormcache("self.id", "cache_key")
+    def _api_doc_openapi_cached(self, cache_key, api_request):
         started = time.perf_counter()
-        document = build(api_request)
+        document = getattr(self, f"_api_doc_openapi_{self.protocol}")(api_request)
         _logger.debug("API %s: OpenAPI document of %d paths built in %.0f ms",
                       self.endpoint, len(document.get("paths", {})),
                       (time.perf_counter() - started) * 1000)

@@ -9,7 +9,7 @@ variables, empty: the reader fills them in Postman.
 import json
 import uuid
 
-from odoo import models
+from odoo import api, models
 
 POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 # Above this many requests, a collection is cut (each folder keeps its first requests).
@@ -90,21 +90,53 @@ class ApiApi(models.Model):
                 folder = folders.setdefault(tag, [])
                 if len(folder) >= MAX_REQUESTS_PER_FOLDER:
                     continue
-                folder.append(self._api_doc_postman_request(path, method, operation, headers))
+                parameters = self._api_doc_postman_parameters(
+                    document, path_item.get("parameters", []) + operation.get("parameters", []))
+                folder.append(self._api_doc_postman_request(
+                    path, method, operation, headers, parameters))
         return [{"name": tag, "item": items} for tag, items in folders.items()]
 
-    def _api_doc_postman_request(self, path, method, operation, headers):
+    @api.model
+    def _api_doc_postman_parameters(self, document, parameters):
+        """Return the operation's parameters, references resolved."""
+        components = document.get("components", {}).get("parameters", {})
+        return [components.get(item["$ref"].rsplit("/", 1)[-1], {}) if "$ref" in item
+                else item for item in parameters]
+
+    @api.model
+    def _api_doc_postman_example(self, parameter):
+        """Return an example value of ``parameter`` as text, or None."""
+        schema = parameter.get("schema", {})
+        example = parameter.get("example", schema.get("enum", [None])[0]
+                                if schema.get("enum") else None)
+        if example is None and parameter.get("in") == "path":
+            example = 1
+        if isinstance(example, list):
+            return ",".join(str(value) for value in example)
+        return None if example is None else str(example)
+
+    def _api_doc_postman_request(self, path, method, operation, headers, parameters=()):
         segments = [segment for segment in path.split("/") if segment]
         postman_path = [
             f":{segment[1:-1]}" if segment.startswith("{") and segment.endswith("}")
             else segment for segment in segments]
-        url = {
-            "raw": "{{baseUrl}}/" + "/".join(postman_path),
-            "host": ["{{baseUrl}}"],
-            "path": postman_path,
-        }
-        path_variables = [{"key": segment[1:], "value": "1"}
-                          for segment in postman_path if segment.startswith(":")]
+        by_name = {(item.get("in"), item.get("name")): item for item in parameters}
+        query = []
+        for (location, name), parameter in by_name.items():
+            value = self._api_doc_postman_example(parameter)
+            if location == "query" and "example" in parameter and value is not None:
+                query.append({"key": name, "value": value})
+        raw = "{{baseUrl}}/" + "/".join(postman_path)
+        if query:
+            raw += "?" + "&".join(f"{item['key']}={item['value']}" for item in query)
+        url = {"raw": raw, "host": ["{{baseUrl}}"], "path": postman_path}
+        if query:
+            url["query"] = query
+        path_variables = [
+            {"key": segment[1:],
+             "value": self._api_doc_postman_example(by_name.get(("path", segment[1:]), {
+                 "in": "path"}))}
+            for segment in postman_path if segment.startswith(":")]
         if path_variables:
             url["variable"] = path_variables
         request = {"method": method.upper(), "header": list(headers), "url": url,

@@ -5,15 +5,20 @@ import time
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_openapi
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import ApiDocCase
 
 
-def response_validator(document, path, method="post", status="200"):
-    """Return a JSON Schema validator of the response ``status`` of an operation."""
-    media = document["paths"][path][method]["responses"][status]["content"]
-    schema = next(iter(media.values()))["schema"]
+def response_validator(document, path, method="post", status="200", media_type=None):
+    """Return a JSON Schema validator of the response ``status`` of an operation (of its
+    first media type, or ``media_type``)."""
+    response = document["paths"][path][method]["responses"][status]
+    if "$ref" in response:
+        response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
+    media = response["content"]
+    schema = (media[media_type] if media_type else next(iter(media.values())))["schema"]
     return OAS31Validator({**schema, "components": document["components"]})
 
 
@@ -230,9 +235,9 @@ class TestBackendDocs(ApiDocCase):
         self.assertEqual(api.doc_kind, "openapi")
         action = api.action_api_doc_postman()
         self.assertEqual(action["url"], f"/api_doc/api/{self.api.id}/postman.json")
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(AccessError), self.cr.savepoint():
             api.write({"name": "Changed"})
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(AccessError), self.cr.savepoint():
             api.access_ids.with_user(self.doc_viewer).unlink()
 
     def test_other_users_get_no_backend_docs(self):
