@@ -23,7 +23,7 @@ from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
 from requests import RequestException
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.crypto import decrypt, encrypt
 from ..tools.hashing import digest
@@ -220,3 +220,9 @@ class ApiOauth2Delegation(models.Model):
                                 record.id, exc)
                 record._forget()
         return True
+
+    @api.autovacuum
+    def _gc_abandoned_flows(self):
+        """Delete identities whose only flow was never completed, a day after it ended."""
+        limit = fields.Datetime.now() - timedelta(days=1)
+        self.search([("status", "=", "pending"), ("write_date", "<", limit)]).unlink()

@@ -188,6 +188,18 @@ class TestDelegatedFlow(OAuth2HttpCase):
         self.env.flush_all()
         self.assertEqual(self.who(issued.access_token), 401)
 
+    def test_unreachable_provider_answers_503_and_keeps_the_tokens(self):
+        issued = self.authorize_identity()
+        self.provider.write({"introspection_endpoint": "http://127.0.0.1:9/introspect",
+                             "token_endpoint": "http://127.0.0.1:9/token"})
+        self.env.flush_all()
+        response = self.call_api(issued.access_token, api=self.delegated)
+        self.assertStatus(response, 503)
+        response = self.assertStatus(self.delegated_call("/oauth2/token"), 503)
+        self.assertEqual(response.json()["error"], "temporarily_unavailable")
+        self.assertEqual(self.stored_columns()[2], "authorized")
+        self.assertFalse(issued.refresh_used)
+
     def test_unknown_tokens_are_refused(self):
         self.assertEqual(self.who("not-a-provider-token"), 401)
 
