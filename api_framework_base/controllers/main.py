@@ -15,5 +15,5 @@ class ApiController(http.Controller):
         API's endpoint here. Called directly, this URL serves nothing."""
         if not api_id:
             raise ApiError(404, "No API answers at this address.")
-        api = request.env["api.api"].sudo().browse(api_id)
+        api = request.env["api.api"].sudo().browse(api_id)._api_prime_cache()
         return api._api_serve(subpath)

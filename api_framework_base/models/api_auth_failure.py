@@ -1,6 +1,8 @@
+import datetime
 import logging
+import math
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 _logger = logging.getLogger(__name__)
 
@@ -37,13 +39,26 @@ class ApiAuthFailure(models.Model):
     @api.model
     def _retry_after(self, client_key):
         """Return the seconds the client must wait, or 0 when it is not locked out."""
+        locked_until = self._locked_clients().get(client_key)
+        if not locked_until:
+            return 0
+        remaining = (locked_until - datetime.datetime.utcnow()).total_seconds()
+        return math.ceil(remaining) if remaining > 0 else 0
+
+    @api.model
+    @tools.ormcache()
+    def _locked_clients(self):
+        """Return ``{client key: locked until}`` of the clients locked out now.
+
+        Cached per worker, so that calls cost no query; a new lock-out clears the cache in
+        every worker and server through Odoo's registry signalling.
+        """
         self.env.cr.execute("""
-            SELECT CEIL(EXTRACT(EPOCH FROM locked_until - (now() AT TIME ZONE 'UTC')))
+            SELECT client_key, locked_until
               FROM api_auth_failure
-             WHERE client_key = %s AND locked_until > (now() AT TIME ZONE 'UTC')
-        """, [client_key])
-        row = self.env.cr.fetchone()
-        return int(row[0]) if row else 0
+             WHERE locked_until > (now() AT TIME ZONE 'UTC')
+        """)
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _register_failure(self, client_key):
@@ -73,6 +88,17 @@ class ApiAuthFailure(models.Model):
 
         self.env.cr.postrollback.add(register)
         self.env.cr.postcommit.add(register)
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        # a manager unlocks a client by deleting its row
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
 
     @api.autovacuum
     def _gc_auth_failures(self):
@@ -113,4 +139,7 @@ def _count_failure(registry, client_key, threshold, window, lockout):
             """, [lockout, client_key])
             _logger.warning("API clients at %s locked out for %ss after %s failed "
                             "authentications", client_key, lockout, count)
+    if count >= threshold:
+        registry.clear_cache()
+        registry.signal_changes()
     return count

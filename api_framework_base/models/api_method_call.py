@@ -63,8 +63,8 @@ class ApiApi(models.Model):
 
         bound = self._api_call_bind(records, method, method_name, call_args, kwargs)
         self._api_call_restrict(api_request, records, method_name, bound)
-        _logger.debug("API %s: %s.%s by %s", self.endpoint, model._name, method_name,
-                      api_request.user.login)
+        _logger.debug("API %s: %s.%s by user #%s", self.endpoint, model._name, method_name,
+                      api_request.user.id)
         if method_name == "check_access_rights" and "raise_exception" not in bound.arguments:
             # As Odoo's RPC answered before 18.0: true or false, not an access error.
             bound.arguments["raise_exception"] = False

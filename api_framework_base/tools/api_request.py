@@ -32,7 +32,7 @@ class ApiRequest:
         self.api_name = api.name
         self.user = None
         self.env = None
-        self.identity = None
+        self._identity = None
         self.request_id = httprequest.headers.get("X-Request-Id") or uuid.uuid4().hex
         self.started = time.perf_counter()
         self.error = None
@@ -41,6 +41,17 @@ class ApiRequest:
     # ------------------------------------------------------------------
     # Request data
     # ------------------------------------------------------------------
+
+    @property
+    def identity(self):
+        """Who the call claims or proved to be: the user's login once authenticated."""
+        if self._identity is None and self.user is not None:
+            self._identity = self.user.login
+        return self._identity
+
+    @identity.setter
+    def identity(self, value):
+        self._identity = value
 
     @property
     def method(self):
