@@ -7,7 +7,9 @@
     "author": "API Framework contributors",
     "license": "LGPL-3",
     "depends": ["api_framework_base", "web"],
-    "external_dependencies": {"python": ["authlib", "PyJWT", "passlib", "cryptography", "requests"]},
+    "external_dependencies": {
+        "python": ["authlib", "PyJWT", "passlib", "cryptography", "requests"],
+    },
     "data": [
         "security/ir.model.access.csv",
         "security/oauth2_security.xml",

@@ -34,7 +34,6 @@ from authlib.integrations.base_client import OAuthError
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import AccessDeniedError
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
-
 from requests import RequestException
 
 from odoo import api, fields, models
@@ -43,9 +42,9 @@ from odoo.http import Response, request
 
 from odoo.addons.api_framework_base.tools import ApiError, api_route
 
-from .api_oauth2_delegation import FLOW_LIFETIME
 from ..tools.scopes import operation_allowed, parse_scope
 from ..tools.server import OdooAuthorizationServer
+from .api_oauth2_delegation import FLOW_LIFETIME
 
 _logger = logging.getLogger(__name__)
 
