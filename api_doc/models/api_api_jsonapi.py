@@ -15,6 +15,7 @@ from ..tools.jsonapi import (
     EXPORT_FORMATS,
     GRANULARITIES,
     MEDIA_TYPE,
+    REQUEST_ID,
     SHORTHAND_OPERATORS,
     common_schemas,
     error_document_schema,
@@ -24,6 +25,7 @@ from ..tools.openapi import (
     HEAVY_TYPES,
     RELATIONAL_TYPES,
     describe,
+    int32,
     is_readonly,
     is_required_on_create,
     nullable,
@@ -120,11 +122,12 @@ class ApiApi(models.Model):
             if field.type == "datetime":
                 schema = {"type": "string", "description": "ISO 8601, UTC unless an offset "
                                                            "is given."}
-            schema = nullable(schema)
+            if not field.required:
+                schema = nullable(schema)
         elif field.type == "boolean":
             schema = {"type": "boolean"}
         elif field.type == "integer":
-            schema = {"type": "integer"}
+            schema = int32()
         elif field.type in ("float", "monetary"):
             schema = {"type": "number"}
         else:
@@ -280,7 +283,7 @@ class ApiApi(models.Model):
                 + (["relationships"] if required_relationships else []),
                 "properties": {
                     "type": {"enum": [info.type, info.name]},
-                    "id": {"type": ["string", "integer"]},
+                    "id": REQUEST_ID,
                     "attributes": {
                         "type": "object",
                         "properties": {member: self._api_doc_jsonapi_attribute(field, True)
@@ -324,7 +327,7 @@ class ApiApi(models.Model):
         def page(key, minimum, description, example=None):
             parameter = {"name": f"page[{key}]", "in": "query", "required": False,
                          "description": description,
-                         "schema": {"type": "integer", "minimum": minimum}}
+                         "schema": int32(minimum)}
             if key in ("size", "limit"):
                 parameter["schema"]["maximum"] = self.page_size_max
             if example is not None:
@@ -334,7 +337,7 @@ class ApiApi(models.Model):
         return {
             "id": {"name": "id", "in": "path", "required": True,
                    "description": self.env._("The record's id."),
-                   "schema": {"type": "integer", "minimum": 1}},
+                   "schema": int32(1)},
             "include": self._api_doc_jsonapi_list_parameter(
                 "include", {"type": "string",
                             "pattern": r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$"},
@@ -402,7 +405,7 @@ class ApiApi(models.Model):
         parameters.append(self._api_doc_jsonapi_list_parameter(
             "group_by", {"type": "string", "enum": groupable},
             env._("Answer groups (meta.groups) instead of resources: each group's value, "
-                  "count and aggregates.")))
+                  "count and aggregates. A sort may then only name grouped members.")))
         numeric = [member for member, field in stored.items()
                    if field.type in ("integer", "float", "monetary")]
         if numeric:
@@ -430,7 +433,7 @@ class ApiApi(models.Model):
         if field.type == "boolean":
             return {"type": "boolean"}
         if field.type in ("integer", "many2one", "one2many", "many2many"):
-            return {"type": "integer"}
+            return int32()
         if field.type in ("float", "monetary"):
             return {"type": "number"}
         if field.type == "date":
@@ -632,7 +635,7 @@ class ApiApi(models.Model):
                         "type": "object", "required": ["name"],
                         "properties": {"name": {"type": "string"},
                                        "label": {"type": "string"}}}},
-                    "ids": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+                    "ids": {"type": "array", "items": int32(1)},
                     "domain": {"type": "array"},
                     "format": {"type": "string", "enum": list(EXPORT_FORMATS),
                                "default": "xlsx"},

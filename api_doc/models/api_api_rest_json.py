@@ -1,12 +1,13 @@
 """OpenAPI document of the REST-JSON protocol: ``POST /<model>/<method>`` per model."""
 
-from odoo import models
+from odoo import api, models
 
 from ..tools.openapi import (
     HEAVY_TYPES,
     RELATIONAL_TYPES,
     component_name,
     describe,
+    int32,
     is_readonly,
     is_required_on_create,
     nullable,
@@ -60,24 +61,49 @@ class ApiApi(models.Model):
         env = self.env
         if field.type == "many2one":
             if for_write:
-                schema = nullable({"type": "integer"}, False)
+                schema = int32(1) if field.required else nullable(int32(1), False)
             else:
                 pair = {"type": "array", "minItems": 2, "maxItems": 2,
                         "prefixItems": [{"type": "integer"}, {"type": "string"}]}
                 schema = nullable(pair, False)
         elif field.type in ("one2many", "many2many"):
             if for_write:
-                command = {"type": "array", "minItems": 1, "maxItems": 3,
-                           "prefixItems": [{"type": "integer", "enum": list(range(7))}],
-                           "description": "An Odoo x2many command, e.g. [6, 0, [ids]]."}
-                schema = {"type": "array", "items": command}
+                schema = {"type": "array", "items": self._api_doc_rest_json_command(field)}
             else:
                 schema = {"type": "array", "items": {"type": "integer"}}
         else:
             schema = scalar_schema(field, env)
-            if field.type not in NON_FALSY_TYPES:
+            if field.type not in NON_FALSY_TYPES and not (for_write and field.required):
                 schema = nullable(schema, False)
         return describe(field, env, schema)
+
+    @api.model
+    def _api_doc_rest_json_command(self, field):
+        """Return the schema of the x2many commands Odoo accepts for ``field``."""
+        record_id = int32(1)
+        values = {"type": "object", "description": self.env._(
+            "Values of a %(model)s record.", model=field.comodel_name)}
+
+        def command(code, *items, optional=0):
+            return {"type": "array", "minItems": 1 + len(items) - optional,
+                    "maxItems": 1 + len(items),
+                    "prefixItems": [{"const": code}, *items], "items": False}
+
+        return {
+            "oneOf": [
+                command(0, {"const": 0}, values),
+                command(1, record_id, values),
+                command(2, record_id, {"const": 0}, optional=1),
+                command(3, record_id, {"const": 0}, optional=1),
+                command(4, record_id, {"const": 0}, optional=1),
+                command(5, {"const": 0}, {"const": 0}, optional=2),
+                command(6, {"const": 0}, {"type": "array", "items": record_id}),
+            ],
+            "description": self.env._(
+                "An Odoo x2many command: [0, 0, values] create, [1, id, values] update, "
+                "[2, id] delete, [3, id] unlink, [4, id] link, [5] clear, "
+                "[6, 0, ids] replace."),
+        }
 
     def _api_doc_rest_json_record(self, model, model_fields):
         properties = {name: self._api_doc_rest_json_value_schema(field)

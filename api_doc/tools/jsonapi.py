@@ -8,7 +8,7 @@ are not valid member names are not served.
 
 from __future__ import annotations
 
-from .openapi import Schema, ref
+from .openapi import Schema, int32, ref
 
 MEDIA_TYPE = "application/vnd.api+json"
 ATOMIC_EXT = "https://jsonapi.org/ext/atomic"
@@ -20,6 +20,10 @@ GRANULARITIES = ("day", "week", "month", "quarter", "year")
 AGGREGATE_FUNCTIONS = ("sum", "avg", "min", "max")
 EXPORT_FORMATS = ("xlsx", "csv")
 REPORT_CONVERTERS = ("pdf", "html", "text")
+
+
+# An id in a request document: a string of digits or a number.
+REQUEST_ID = {"anyOf": [{"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}, int32(1)]}
 
 
 def naming():
@@ -80,7 +84,7 @@ def common_schemas() -> dict[str, Schema]:
         "required": ["type"],
         "properties": {
             "type": {"type": "string"},
-            "id": {"type": ["string", "integer"]},
+            "id": REQUEST_ID,
             "lid": {"type": "string",
                     "description": "A local id given by an earlier atomic operation."},
         },
@@ -150,7 +154,7 @@ def common_schemas() -> dict[str, Schema]:
             "type": "object",
             "required": ["type"],
             "properties": {
-                "type": {"type": "string"}, "id": {"type": ["string", "integer"]},
+                "type": {"type": "string"}, "id": REQUEST_ID,
                 "lid": {"type": "string"}, "attributes": {"type": "object"},
                 "relationships": {"type": "object"},
             },
@@ -188,7 +192,7 @@ def common_schemas() -> dict[str, Schema]:
             "properties": {
                 "report_ref": {"type": "string",
                                "description": "XML id or technical name of the report."},
-                "res_ids": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+                "res_ids": {"type": "array", "items": int32(1)},
                 "converter": {"type": "string", "enum": list(REPORT_CONVERTERS),
                               "default": "pdf"},
                 "data": {"type": "object"},
@@ -248,7 +252,7 @@ def _execute_request() -> Schema:
                        "description": "A public method of the model."},
             "args": {"type": "array"},
             "kwargs": {"type": "object"},
-            "ids": {"type": "array", "items": {"type": "integer", "minimum": 1},
+            "ids": {"type": "array", "items": int32(1),
                     "description": "The records to call the method on, at /<type>/execute "
                                    "(none: an empty recordset, or the model)."},
         },
@@ -262,7 +266,7 @@ def _atomic_request() -> Schema:
         "required": ["type"],
         "properties": {
             "type": {"type": "string"},
-            "id": {"type": ["string", "integer"]},
+            "id": REQUEST_ID,
             "lid": {"type": "string"},
             "relationship": {"type": "string"},
         },

@@ -20,6 +20,14 @@ HEAVY_TYPES = {"binary", "image"}
 
 Schema = dict[str, Any]
 
+# Odoo's integer columns and record ids are PostgreSQL ``int4``.
+INT32_MAX = 2**31 - 1
+
+
+def int32(minimum: int = -(2**31)) -> Schema:
+    """The schema of an ``int4`` value, from ``minimum``."""
+    return {"type": "integer", "format": "int32", "minimum": minimum, "maximum": INT32_MAX}
+
 
 def component_name(model_name: str, suffix: str = "") -> str:
     """Return a component key for ``model_name``, as OpenAPI allows them."""
@@ -41,7 +49,7 @@ def scalar_schema(field, env) -> Schema:
     elif ftype == "html":
         schema = {"type": "string", "contentMediaType": "text/html"}
     elif ftype == "integer":
-        schema = {"type": "integer"}
+        schema = int32()
     elif ftype in ("float", "monetary"):
         schema = {"type": "number"}
     elif ftype == "boolean":
@@ -58,7 +66,7 @@ def scalar_schema(field, env) -> Schema:
     elif ftype == "reference":
         schema = {"type": "string", "description": "model,id"}
     elif ftype == "many2one_reference":
-        schema = {"type": "integer"}
+        schema = int32(0)
     else:
         # json, properties and types added by other modules: any JSON value
         schema = {}
