@@ -26,6 +26,7 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 DB = os.environ.get("MW_DB", "t_infra_mw")
+OTHER_DB = f"{DB}_other"
 PORT = int(os.environ.get("MW_PORT", "8224"))
 ADDONS = "api_framework_base,api_auth_apikey,api_rest_json"
 ENDPOINT = "mw-rest"
@@ -105,7 +106,19 @@ def drop_database():
     conn = psycopg2.connect(dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        for name in (DB, OTHER_DB):
+            cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
+def create_other_database():
+    """An empty second database, so that the selector server serves two."""
+    import psycopg2
+
+    conn = psycopg2.connect(dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cr:
+        cr.execute(f'CREATE DATABASE "{OTHER_DB}"')
     conn.close()
 
 
@@ -154,11 +167,17 @@ def start_servers(args, logdir, servers):
         "--max-cron-threads=0",
         "--log-level=warn",
     ]
-    for index, extra in enumerate((["--workers=2"], ["--workers=0"])):
+    # The third server serves two databases: calls choose theirs with X-Odoo-Database.
+    selector = [
+        python, "-m", "odoo", *args, f"--db-filter=^({DB}|{OTHER_DB})$",
+        "--load=base,web,api_framework_base", "--max-cron-threads=0", "--log-level=warn",
+    ]
+    specs = ((common, ["--workers=2"]), (common, ["--workers=0"]), (selector, ["--workers=0"]))
+    for index, (command, extra) in enumerate(specs):
         port = PORT + 2 * index
         log = open(Path(logdir) / f"server{index + 1}.log", "w")  # noqa: SIM115
         proc = subprocess.Popen(
-            [*common, *extra, f"--http-port={port}", f"--gevent-port={port + 1}"],
+            [*command, *extra, f"--http-port={port}", f"--gevent-port={port + 1}"],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -241,8 +260,25 @@ def expect_everywhere(checker, servers, key, status, what):
         )
 
 
+def check_database_selection(checker, url, key):
+    """With two databases on a server, the header chooses; without it, nothing answers."""
+    chosen = requests.get(f"{url}/{ENDPOINT}", timeout=TIMEOUT,
+                          headers={"x-api-key": key, "X-Odoo-Database": DB})
+    checker.check("X-Odoo-Database chooses the database: 200", chosen.status_code == 200,
+                  f"got {chosen.status_code}")
+    unnamed = call_api(url, key)
+    checker.check("two databases and no header: 404", unnamed.status_code == 404,
+                  f"got {unnamed.status_code}")
+    filtered = requests.get(f"{url}/{ENDPOINT}", timeout=TIMEOUT,
+                            headers={"x-api-key": key, "X-Odoo-Database": "postgres"})
+    checker.check("a database outside the filter is never chosen: 404",
+                  filtered.status_code == 404, f"got {filtered.status_code}")
+
+
 def run_checks(checker, servers, setup):
     key = setup["key"]
+    selector_url = servers.pop()[1]
+    check_database_selection(checker, selector_url, key)
     admin = Admin(servers[0][1])
     expect_everywhere(checker, servers, key, 200, "published")
 
@@ -285,6 +321,7 @@ def main():
     print(f"multiworker: database {DB}, ports {PORT}-{PORT + 3}, logs in {logdir}", flush=True)
     args = odoo_args()
     setup = prepare(args, str(Path(logdir) / "setup.log"))
+    create_other_database()
     servers = []
     try:
         start_servers(args, logdir, servers)
