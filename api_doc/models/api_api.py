@@ -28,13 +28,14 @@ from odoo.http import Response
 from odoo.addons.api_framework_base.tools import ApiError, api_route
 from odoo.addons.api_framework_base.tools.api_request import ApiRequest
 
-from ..tools.assets import assets_status
+from ..tools.assets import assets_status, install_command
 from ..tools.openapi import OPENAPI_VERSION, error_schema
 
 _logger = logging.getLogger(__name__)
 
 CRUD_OPERATIONS = ("read", "create", "write", "unlink", "call")
 GRAPHQL_PROTOCOL = "graphql"
+PAGE_TITLES = {"swagger": "Swagger UI", "redoc": "Redoc", "graphiql": "GraphiQL"}
 
 
 class ApiApi(models.Model):
@@ -308,6 +309,12 @@ class ApiApi(models.Model):
             "auth_type": self.auth_type,
             "missing_assets": assets["missing"],
             "assets_path": assets["path"],
+            "install_command": install_command(assets["path"]),
+            "page_title": PAGE_TITLES[page],
+            "swagger_url": f"/api_doc/api/{self.id}/docs" if backend
+            else f"/{self.endpoint}/docs",
+            "redoc_url": f"/api_doc/api/{self.id}/redoc" if backend
+            else f"/{self.endpoint}/docs/redoc",
         }
         html = self.env["ir.qweb"]._render("api_doc.api_doc_page", values)
         response = Response(html, status=503 if assets["missing"] else 200)

@@ -37,11 +37,10 @@ BROWSER_CODE = """
 })();
 """
 
-# Swagger UI "try it out" on res.partner/search_count, answered by the API itself.
+# Swagger UI "try it out" on one operation, answered by the API itself.
 SWAGGER_TRY_IT_OUT = """
         const operation = [...document.querySelectorAll(".opblock")].find((block) =>
-            block.querySelector(".opblock-summary-path").innerText.trim() ===
-            "/res.partner/search_count");
+            block.querySelector(".opblock-summary-path").innerText.trim() === %(path)s);
         operation.querySelector("button.opblock-summary-control").click();
         await waitFor("try it out", () => operation.querySelector(".try-out__btn"));
         operation.querySelector(".try-out__btn").click();
@@ -70,9 +69,31 @@ class TestDocPagesInChromium(ApiDocCase):
         }
 
     def test_swagger_ui_renders_the_models_and_tries_a_call(self):
-        self.browser_js(f"/{self.endpoint}/docs", self._browser_code(SWAGGER_TRY_IT_OUT),
+        try_it_out = SWAGGER_TRY_IT_OUT % {"path": json.dumps("/res.partner/search_count")}
+        self.browser_js(f"/{self.endpoint}/docs", self._browser_code(try_it_out),
                         ready="window.SwaggerUIBundle !== undefined", timeout=90)
 
     def test_redoc_renders_the_models(self):
         self.browser_js(f"/{self.endpoint}/docs/redoc", self._browser_code(),
                         ready="window.Redoc !== undefined", timeout=90)
+
+
+@tagged("post_install", "-at_install")
+class TestJsonApiDocPagesInChromium(ApiDocCase):
+    """Swagger UI renders a JSON:API's types and calls it (needs api_json)."""
+
+    def test_swagger_ui_renders_a_jsonapi_and_tries_a_call(self):
+        if "jsonapi" not in dict(self.env["api.api"]._fields["protocol"].selection):
+            self.skipTest("needs api_json")
+        api = self.create_api("doc-ja-ui", "jsonapi", "apikey", access_mode="custom",
+                              access_ids=[(0, 0, {"model_id": self.model_id(name)})
+                                          for name in ("res.partner", "res.country")])
+        key = self.env["api.key"]._generate(api, self.api_user, "ui")
+        code = BROWSER_CODE % {
+            "key": json.dumps(key),
+            "models": json.dumps(["res-partner", "res-country", "/res-country/{id}"]),
+            "hidden": json.dumps(["res-users", "ir-config-parameter"]),
+            "extra": SWAGGER_TRY_IT_OUT % {"path": json.dumps("/res-country")},
+        }
+        self.browser_js("/doc-ja-ui/docs", code, ready="window.SwaggerUIBundle !== undefined",
+                        timeout=90)

@@ -34,6 +34,15 @@ ASSETS = {
 }
 
 
+NPM_PACKAGES = ("swagger-ui-dist@5", "redoc@2", "graphiql@3", "react@18", "react-dom@18",
+                "graphql@16")
+
+
+def install_command(path: str) -> str:
+    """Return the shell command that installs the assets into ``path``."""
+    return f"npm install --prefix {path} {' '.join(NPM_PACKAGES)}"
+
+
 def assets_path(env) -> str:
     """Return the folder the npm packages are installed in (holding ``node_modules``)."""
     parameter = env["ir.config_parameter"].sudo().get_param(CONFIG_PARAMETER)
