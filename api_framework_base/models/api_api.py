@@ -394,7 +394,12 @@ class ApiApi(models.Model):
         Runs after the transaction failed: it must not query the database.
         """
         error = to_api_error(exc)
-        if error.status >= 500:
+        if error.status >= 500 and isinstance(exc, ApiError) and error.status != 500:
+            # raised on purpose, e.g. 503 when a provider the API relies on is unreachable
+            _logger.warning("API %s: %s %s answered %s: %s", api_request.api_name,
+                            api_request.method, api_request.httprequest.path, error.status,
+                            error.detail, exc_info=exc.__cause__)
+        elif error.status >= 500:
             _logger.error("API %s: %s %s failed", api_request.api_name, api_request.method,
                           api_request.httprequest.path, exc_info=exc)
         if api_request.debug:
