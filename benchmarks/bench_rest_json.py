@@ -1,18 +1,26 @@
 """Compare the request rate of the suite's protocols with Odoo's own JSON-RPC.
 
 Not a test: it measures. Each scenario is a function returning a callable that sends one
-request and checks its answer; a comparison pairs a scenario with its baseline. The default
-comparison reads 80 partners with ``search_read``: REST-JSON authenticated by API key
-against ``/web/dataset/call_kw`` in an Odoo web session, same database, user and fields.
+request and checks its answer; a comparison pairs a scenario with its baseline and a target
+ratio. All of them read 80 partners as the same user, with the same fields, against
+``/web/dataset/call_kw`` in an Odoo web session on the same database:
+
+- REST-JSON ``search_read`` (API key) vs JSON-RPC ``search_read`` (target 0.95);
+- a JSON:API collection read vs JSON-RPC ``search_read`` (target 0.9);
+- the same JSON:API read with ``include=country_id`` vs JSON-RPC ``search_read`` plus a
+  ``read`` of the countries (two calls per iteration, target 0.8).
+
+The JSON:API comparisons run when the database has a JSON:API API (``api_json``
+installed): the database the script prepares has one, with its own key.
 
     python3 benchmarks/bench_rest_json.py                    # starts its own server
     python3 benchmarks/bench_rest_json.py --url http://localhost:8069 --db api_demo \\
-        --endpoint demo-rest --key KEY --login api_demo --password api_demo_pass_1234
+        --endpoint demo-rest --key KEY --login api_demo --password api_demo_pass_1234 \\
+        [--jsonapi-endpoint demo-jsonapi --jsonapi-key KEY2]
 
 Started by the script, the server runs threaded on its own database (t_infra_bench by
 default, recreated) and its log gives the SQL queries per request of each path.
-To add a comparison (e.g. JSON:API or GraphQL), write a ``scenario_*`` function and list
-it in ``COMPARISONS``.
+To add a comparison, write a ``scenario_*`` function and list it in ``COMPARISONS``.
 """
 
 import argparse
@@ -26,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import requests
 
@@ -36,6 +45,8 @@ TIMEOUT = 30
 BENCH_LOGIN = "bench_user"
 BENCH_PASSWORD = "bench_user_pass_1234"
 BENCH_ENDPOINT = "bench-rest"
+BENCH_JSONAPI_ENDPOINT = "bench-jsonapi"
+COUNTRY_FIELDS = ["name", "code"]
 
 SETUP_SCRIPT = """
 import json
@@ -44,20 +55,28 @@ user = env["res.users"].with_context(no_reset_password=True).create({
     "groups_id": [(6, 0, [env.ref("base.group_user").id,
                           env.ref("api_framework_base.group_api_user").id])],
 })
-country = env.ref("base.be")
+countries = env["res.country"].search([], order="id", limit=10)
 env["res.partner"].create([{
     "name": f"Benchmark partner {index:03d}", "email": f"partner{index}@example.com",
     "phone": "+32 2 555 00 %%02d" %% (index %% 100), "city": "Brussels",
-    "country_id": country.id, "is_company": index %% 3 == 0,
+    "country_id": countries[index %% 10].id, "is_company": index %% 3 == 0,
 } for index in range(120)])
 api = env["api.api"].create({
     "name": "Benchmark", "endpoint": %(endpoint)r, "protocol": "rest_json",
     "auth_type": "apikey", "user_ids": [(6, 0, user.ids)],
 })
 api.action_publish()
-key = env["api.key"]._generate(api, user, "benchmark")
+result = {"key": env["api.key"]._generate(api, user, "benchmark")}
+protocols = dict(env["api.api"]._fields["protocol"].selection)
+if "jsonapi" in protocols:
+    jsonapi = env["api.api"].create({
+        "name": "Benchmark JSON:API", "endpoint": %(jsonapi_endpoint)r, "protocol": "jsonapi",
+        "auth_type": "apikey", "user_ids": [(6, 0, user.ids)],
+    })
+    jsonapi.action_publish()
+    result["jsonapi_key"] = env["api.key"]._generate(jsonapi, user, "benchmark")
 env.cr.commit()
-print("BENCH-SETUP " + json.dumps({"key": key}))
+print("BENCH-SETUP " + json.dumps(result))
 """
 
 
@@ -82,8 +101,49 @@ def scenario_rest_json_search_read(ctx):
     return call
 
 
-def scenario_jsonrpc_search_read(ctx):
-    """Odoo's own ``/web/dataset/call_kw`` ``search_read`` in a web session."""
+def _jsonapi_collection(ctx, params):
+    """Return a function that GETs the JSON:API partner collection with ``params``."""
+    session = requests.Session()
+    session.headers["x-api-key"] = ctx.jsonapi_key
+    session.headers["Accept"] = "application/vnd.api+json"
+    url = f"{ctx.url}/{ctx.jsonapi_endpoint}/res.partner"
+    query = {
+        "fields[res.partner]": ",".join(FIELDS),
+        "page[size]": str(LIMIT),
+        "sort": "id",
+        **params,
+    }
+    prepared = requests.Request("GET", url, params=query).prepare().url
+
+    def call():
+        response = session.get(prepared, timeout=TIMEOUT)
+        response.raise_for_status()
+        document = response.json()
+        assert len(document["data"]) == LIMIT, response.text[:200]
+        return document
+
+    return call
+
+
+def scenario_jsonapi_collection(ctx):
+    """JSON:API ``GET /res.partner`` of 80 partners with a sparse fieldset, API key."""
+    return _jsonapi_collection(ctx, {})
+
+
+def scenario_jsonapi_collection_include(ctx):
+    """The same JSON:API read, with ``include=country_id`` (name and code)."""
+    get = _jsonapi_collection(
+        ctx, {"include": "country_id", "fields[res.country]": ",".join(COUNTRY_FIELDS)}
+    )
+
+    def call():
+        assert get()["included"]
+
+    return call
+
+
+def _jsonrpc_session(ctx):
+    """Log in to Odoo's web client; return a function calling ``call_kw``."""
     session = requests.Session()
     auth = session.post(
         f"{ctx.url}/web/session/authenticate",
@@ -98,41 +158,82 @@ def scenario_jsonrpc_search_read(ctx):
     auth.raise_for_status()
     if "error" in auth.json():
         raise SystemExit(f"JSON-RPC login failed: {auth.json()['error']}")
-    url = f"{ctx.url}/web/dataset/call_kw/res.partner/search_read"
-    body = json.dumps(
-        {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": "res.partner",
-                "method": "search_read",
-                "args": [[]],
-                "kwargs": {"fields": FIELDS, "limit": LIMIT, "order": "id"},
-            },
-        }
-    )
     headers = {"Content-Type": "application/json"}
 
-    def call():
+    def call_kw(model, method, args, kwargs):
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+            }
+        )
+        url = f"{ctx.url}/web/dataset/call_kw/{model}/{method}"
         response = session.post(url, data=body, headers=headers, timeout=TIMEOUT)
         response.raise_for_status()
-        assert len(response.json()["result"]) == LIMIT, response.text[:200]
+        document = response.json()
+        assert "result" in document, response.text[:200]
+        return document["result"]
+
+    return call_kw
+
+
+def scenario_jsonrpc_search_read(ctx):
+    """Odoo's own ``/web/dataset/call_kw`` ``search_read`` in a web session."""
+    call_kw = _jsonrpc_session(ctx)
+    kwargs = {"fields": FIELDS, "limit": LIMIT, "order": "id"}
+
+    def call():
+        assert len(call_kw("res.partner", "search_read", [[]], kwargs)) == LIMIT
 
     return call
 
 
-# (name, scenario, baseline scenario, path fragment of each in the server log, where
-# "{endpoint}" stands for the API's endpoint)
+def scenario_jsonrpc_search_read_read(ctx):
+    """JSON-RPC ``search_read`` of the partners, then ``read`` of their countries."""
+    call_kw = _jsonrpc_session(ctx)
+    kwargs = {"fields": FIELDS, "limit": LIMIT, "order": "id"}
+
+    def call():
+        partners = call_kw("res.partner", "search_read", [[]], kwargs)
+        assert len(partners) == LIMIT
+        ids = sorted({row["country_id"][0] for row in partners if row["country_id"]})
+        assert call_kw("res.country", "read", [ids], {"fields": COUNTRY_FIELDS})
+
+    return call
+
+
+# (name, scenario, baseline scenario, (API paths, baseline paths), target ratio). The paths
+# are regular expressions matched against the request paths (query string included) of the
+# server log, one per request an iteration sends; "<endpoint>" and "<jsonapi_endpoint>"
+# stand for the APIs' endpoints.
+RPC_SEARCH_READ = r"^/web/dataset/call_kw/res\.partner/search_read$"
+RPC_READ = r"^/web/dataset/call_kw/res\.country/read$"
 COMPARISONS = [
     (
         "REST-JSON search_read 80 partners (API key) vs JSON-RPC call_kw (session)",
         scenario_rest_json_search_read,
         scenario_jsonrpc_search_read,
-        ("/{endpoint}/res.partner/search_read", "/web/dataset/call_kw/"),
+        ((r"^/<endpoint>/res\.partner/search_read$",), (RPC_SEARCH_READ,)),
+        0.95,
+    ),
+    (
+        "JSON:API collection of 80 partners (API key) vs JSON-RPC search_read (session)",
+        scenario_jsonapi_collection,
+        scenario_jsonrpc_search_read,
+        ((r"^/<jsonapi_endpoint>/res\.partner\?(?!.*include=)",), (RPC_SEARCH_READ,)),
+        0.9,
+    ),
+    (
+        "JSON:API 80 partners include=country_id vs JSON-RPC search_read + read (2 calls)",
+        scenario_jsonapi_collection_include,
+        scenario_jsonrpc_search_read_read,
+        ((r"^/<jsonapi_endpoint>/res\.partner\?.*include=",), (RPC_SEARCH_READ, RPC_READ)),
+        0.8,
     ),
 ]
-TARGET_RATIO = 0.95
+JSONAPI_SCENARIOS = (scenario_jsonapi_collection, scenario_jsonapi_collection_include)
 
 
 def measure(call, seconds):
@@ -188,7 +289,8 @@ def run(cmd, log, stdin=None):
 
 
 def prepare_database(args, db, log):
-    """Recreate ``db`` with the REST-JSON addons, 120 partners, a user, an API and a key."""
+    """Recreate ``db`` with the REST-JSON and JSON:API addons, 120 partners with countries,
+    a user, an API of each protocol and their keys; return ``{"key", "jsonapi_key"}``."""
     import psycopg2
 
     conn = psycopg2.connect(dbname="postgres")
@@ -206,7 +308,7 @@ def prepare_database(args, db, log):
             "-d",
             db,
             "-i",
-            "api_framework_base,api_auth_apikey,api_rest_json",
+            "api_framework_base,api_auth_apikey,api_rest_json,api_json",
             "--without-demo=all",
             "--stop-after-init",
             "--max-cron-threads=0",
@@ -218,10 +320,15 @@ def prepare_database(args, db, log):
         [python, "-m", "odoo", "shell", *args, "-d", db, "--no-http", "--log-level=warn"],
         log,
         stdin=SETUP_SCRIPT
-        % {"login": BENCH_LOGIN, "password": BENCH_PASSWORD, "endpoint": BENCH_ENDPOINT},
+        % {
+            "login": BENCH_LOGIN,
+            "password": BENCH_PASSWORD,
+            "endpoint": BENCH_ENDPOINT,
+            "jsonapi_endpoint": BENCH_JSONAPI_ENDPOINT,
+        },
     )
     line = next(line for line in out.splitlines() if line.startswith("BENCH-SETUP "))
-    return json.loads(line.split(" ", 1)[1])["key"]
+    return json.loads(line.split(" ", 1)[1])
 
 
 def start_server(args, db, port, log_path, workers, dbfilter=False, log_sql=False):
@@ -282,40 +389,79 @@ def stop_server(proc, log):
 LOG_LINE = re.compile(r'"(?:GET|POST) (\S+) HTTP/[0-9.]+" (\d{3}) - (\d+) ([0-9.]+) ([0-9.]+)')
 
 
+def path_pattern(ctx, pattern):
+    """Return the compiled ``pattern`` of a comparison, with the endpoints filled in."""
+    pattern = pattern.replace("<endpoint>", re.escape(ctx.endpoint))
+    return re.compile(pattern.replace("<jsonapi_endpoint>", re.escape(ctx.jsonapi_endpoint)))
+
+
+def logged_path(line):
+    """Return the request path (with its query string) of a werkzeug log line."""
+    match = re.search(r'"[A-Z]+ (\S+) HTTP/', line)
+    return unquote(match[1]) if match else ""
+
+
 def show_queries(ctx, log_path):
-    """Call each scenario a few times, then print the queries of its last request."""
-    for _name, scenario, baseline, fragments in COMPARISONS:
-        for function, fragment in zip((scenario, baseline), fragments, strict=True):
-            fragment = fragment.format(endpoint=ctx.endpoint)
+    """Call each scenario a few times, then print the queries of its last requests."""
+    for _name, scenario, baseline, paths, _target in comparisons(ctx):
+        for function, patterns in zip((scenario, baseline), paths, strict=True):
             call = function(ctx)
             for _ in range(3):
                 call()
             time.sleep(0.5)
-            blocks = re.split(r"^.*werkzeug: .*$", Path(log_path).read_text(), flags=re.M)
-            lines = Path(log_path).read_text().splitlines()
-            requests_logged = [line for line in lines if "werkzeug:" in line]
-            last = max(i for i, line in enumerate(requests_logged) if fragment in line)
-            print(f"{function.__name__}: {requests_logged[last].split('] ', 1)[-1]}")
-            for query in re.findall(
-                r"\[[0-9.]+ ms\] query: (.*(?:\n(?!\d{4}-|SUM ).*)*)", blocks[last]
-            ):
-                print("   ", " ".join(query.split())[:150])
+            text = Path(log_path).read_text()
+            blocks = re.split(r"^.*werkzeug: .*$", text, flags=re.M)
+            requests_logged = [line for line in text.splitlines() if "werkzeug:" in line]
+            print(f"{function.__name__}:")
+            for pattern in patterns:
+                regex = path_pattern(ctx, pattern)
+                last = max(
+                    i for i, line in enumerate(requests_logged) if regex.search(logged_path(line))
+                )
+                print(f"  {requests_logged[last].split('] ', 1)[-1]}")
+                for query in re.findall(
+                    r"\[[0-9.]+ ms\] query: (.*(?:\n(?!\d{4}-|SUM ).*)*)", blocks[last]
+                ):
+                    print("   ", " ".join(query.split())[:150])
 
 
-def queries_per_request(log_path, fragment):
-    """Return (median queries, median SQL seconds, median other seconds) of ``fragment``."""
+def queries_per_request(log_path, regex):
+    """Return (median queries, median SQL seconds, median other seconds) of the requests
+    whose path matches ``regex``."""
     rows = [
         (int(m[3]), float(m[4]), float(m[5]))
         for m in LOG_LINE.finditer(Path(log_path).read_text())
-        if fragment in m[1] and m[2] == "200"
+        if regex.search(unquote(m[1])) and m[2] == "200"
     ]
     if not rows:
         return None
     return tuple(statistics.median(column) for column in zip(*rows, strict=True))
 
 
+def print_queries(ctx, log_path, paths):
+    """Print the median queries and times per iteration of both sides of a comparison."""
+    for label, patterns in zip(("api", "baseline"), paths, strict=True):
+        stats = [queries_per_request(log_path, path_pattern(ctx, p)) for p in patterns]
+        if None in stats:
+            continue
+        queries, sql, other = (sum(column) for column in zip(*stats, strict=True))
+        calls = f" ({len(stats)} requests)" if len(stats) > 1 else ""
+        print(
+            f"  {label} per iteration{calls} (medians): {queries:.0f} queries, "
+            f"{sql * 1000:.2f} ms in SQL, {other * 1000:.2f} ms in Python"
+        )
+
+
+def comparisons(ctx):
+    """Return the comparisons the target database can run."""
+    if ctx.jsonapi_key:
+        return COMPARISONS
+    return [c for c in COMPARISONS if c[1] not in JSONAPI_SCENARIOS]
+
+
 class Context(argparse.Namespace):
-    """Where and as whom the scenarios call: url, db, endpoint, key, login, password."""
+    """Where and as whom the scenarios call: url, db, endpoint, key, jsonapi_endpoint,
+    jsonapi_key, login, password."""
 
 
 def parse_args():
@@ -324,6 +470,11 @@ def parse_args():
     parser.add_argument("--db", default="t_infra_bench")
     parser.add_argument("--endpoint", default=BENCH_ENDPOINT)
     parser.add_argument("--key", help="API key of the REST-JSON API (with --url)")
+    parser.add_argument("--jsonapi-endpoint", default=BENCH_JSONAPI_ENDPOINT)
+    parser.add_argument(
+        "--jsonapi-key",
+        help="API key of the JSON:API API (with --url; without it, no JSON:API comparison)",
+    )
     parser.add_argument("--login", default=BENCH_LOGIN)
     parser.add_argument("--password", default=BENCH_PASSWORD)
     parser.add_argument("--port", type=int, default=8228, help="port of the server started")
@@ -350,7 +501,8 @@ def main():
         args = odoo_args()
         logdir = tempfile.mkdtemp(prefix="api-bench-")
         print(f"Preparing the database {ctx.db} (logs in {logdir})", flush=True)
-        ctx.key = prepare_database(args, ctx.db, f"{logdir}/setup.log")
+        keys = prepare_database(args, ctx.db, f"{logdir}/setup.log")
+        ctx.key, ctx.jsonapi_key = keys["key"], keys.get("jsonapi_key")
         log_path = f"{logdir}/server.log"
         server = start_server(
             args,
@@ -370,24 +522,20 @@ def main():
                 raise SystemExit("--show-queries starts its own server: leave --url out")
             show_queries(ctx, log_path)
             return 0
-        for name, scenario, baseline, fragments in COMPARISONS:
+        if not ctx.jsonapi_key:
+            print("No JSON:API key: the JSON:API comparisons are left out.", flush=True)
+        for name, scenario, baseline, paths, target in comparisons(ctx):
             rate, base_rate = compare(ctx, scenario, baseline, ctx.rounds, ctx.seconds)
             ratio = rate / base_rate
             print(
-                f"{name}\n  {scenario.__name__}: {rate:.1f} req/s\n"
-                f"  {baseline.__name__}: {base_rate:.1f} req/s\n"
-                f"  ratio: {ratio:.3f} (target >= {TARGET_RATIO})",
+                f"{name}\n  {scenario.__name__}: {rate:.1f} iterations/s\n"
+                f"  {baseline.__name__}: {base_rate:.1f} iterations/s\n"
+                f"  ratio: {ratio:.3f} (target >= {target}): "
+                f"{'met' if ratio >= target else 'MISSED'}",
                 flush=True,
             )
             if log_path:
-                for label, fragment in zip(("api", "baseline"), fragments, strict=True):
-                    stats = queries_per_request(log_path, fragment.format(endpoint=ctx.endpoint))
-                    if stats:
-                        print(
-                            f"  {label} per request (median): {stats[0]:.0f} queries, "
-                            f"{stats[1] * 1000:.2f} ms in SQL, "
-                            f"{stats[2] * 1000:.2f} ms in Python"
-                        )
+                print_queries(ctx, log_path, paths)
     finally:
         if server:
             stop_server(server[0], server[1])
