@@ -524,11 +524,14 @@ class ApiApi(models.Model):
         files = [member for member, field in info.attributes.items() if field.type
                  in HEAVY_TYPES]
         relationships = list(info.relationships)
+        # related resources are served when the API allows reading their model
+        related = [member for member, field in info.relationships.items()
+                   if field.comodel_name in readable]
         paths = {}
-        if operations["read"] and (relationships or files):
+        if operations["read"] and (related or files):
             member = {"name": "member", "in": "path", "required": True,
                       "description": env._("A relationship, or a binary field."),
-                      "schema": {"type": "string", "enum": relationships + files}}
+                      "schema": {"type": "string", "enum": related + files}}
             content = self._api_doc_jsonapi_content(ref("RelatedDocument"))
             content["*/*"] = {"schema": {"type": "string", "contentMediaType":
                                          "application/octet-stream"}}

@@ -1,7 +1,8 @@
 """Test base of api_doc: REST-JSON APIs with API keys, and helpers to read their docs.
 
 The documents are generated per protocol, so these tests need a protocol and an
-authentication addon: run them with ``bin/test api_doc api_rest_json api_auth_apikey``.
+authentication addon: run them with
+``bin/test api_doc api_json api_rest_json api_auth_apikey api_graphql``.
 """
 
 from unittest import SkipTest

