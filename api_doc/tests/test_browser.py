@@ -80,20 +80,30 @@ class TestDocPagesInChromium(ApiDocCase):
 
 @tagged("post_install", "-at_install")
 class TestJsonApiDocPagesInChromium(ApiDocCase):
-    """Swagger UI renders a JSON:API's types and calls it (needs api_json)."""
+    """Swagger UI and Redoc render a JSON:API's types (needs api_json)."""
 
-    def test_swagger_ui_renders_a_jsonapi_and_tries_a_call(self):
+    def setUp(self):
+        super().setUp()
         if "jsonapi" not in dict(self.env["api.api"]._fields["protocol"].selection):
             self.skipTest("needs api_json")
         api = self.create_api("doc-ja-ui", "jsonapi", "apikey", access_mode="custom",
                               access_ids=[(0, 0, {"model_id": self.model_id(name)})
                                           for name in ("res.partner", "res.country")])
-        key = self.env["api.key"]._generate(api, self.api_user, "ui")
-        code = BROWSER_CODE % {
-            "key": json.dumps(key),
+        self.ja_key = self.env["api.key"]._generate(api, self.api_user, "ui")
+
+    def _browser_code(self, extra=""):
+        return BROWSER_CODE % {
+            "key": json.dumps(self.ja_key),
             "models": json.dumps(["res-partner", "res-country", "/res-country/{id}"]),
             "hidden": json.dumps(["res-users", "ir-config-parameter"]),
-            "extra": SWAGGER_TRY_IT_OUT % {"path": json.dumps("/res-country")},
+            "extra": extra,
         }
+
+    def test_swagger_ui_renders_a_jsonapi_and_tries_a_call(self):
+        code = self._browser_code(SWAGGER_TRY_IT_OUT % {"path": json.dumps("/res-country")})
         self.browser_js("/doc-ja-ui/docs", code, ready="window.SwaggerUIBundle !== undefined",
                         timeout=90)
+
+    def test_redoc_renders_a_jsonapi(self):
+        self.browser_js("/doc-ja-ui/docs/redoc", self._browser_code(),
+                        ready="window.Redoc !== undefined", timeout=90)

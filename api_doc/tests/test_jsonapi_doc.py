@@ -269,3 +269,17 @@ class TestJsonApiDocTools(JsonApiDocCase):
         self.assertIn("/res-partner", document["paths"])
         self.assertStatus(self.url_open(f"/api_doc/api/{self.ja_api.id}/docs"), 200)
         self.assertStatus(self.url_open(f"/api_doc/api/{self.ja_api.id}/postman.json"), 200)
+
+    def test_user_mode_lists_the_users_readable_types(self):
+        api = self.create_api("doc-ja-user", "jsonapi", "apikey", access_mode="user")
+        key = self.env["api.key"]._generate(api, self.api_user, "user mode")
+        document = self.get_doc("openapi.json", endpoint="doc-ja-user", key=key).json()
+        tags = {tag["name"] for tag in document["tags"]}
+        self.assertTrue({"res-partner", "res-country", "res-users"} <= tags)
+        for denied in ("res-users-apikeys", "ir-config-parameter", "api-auth-failure",
+                       "ir-rule", "ir-model-access", "api-key"):
+            self.assertNotIn(denied, tags)
+            self.assertNotIn(f"/{denied}", document["paths"])
+        users = document["components"]["schemas"]["res-users.Resource"]["properties"]
+        self.assertNotIn("password", users["attributes"]["properties"])
+        self.assertNotIn("post", document["paths"]["/res-users"])
