@@ -412,7 +412,8 @@ class ApiApi(models.Model):
         for name, value in error.extra_headers.items():
             response.headers[name] = value
         if error.status == 401 and "WWW-Authenticate" not in response.headers:
-            response.headers["WWW-Authenticate"] = self._api_default_challenge(api_request)
+            response.headers["WWW-Authenticate"] = (
+                api_request.challenge or f'Bearer realm="{api_request.api_name}"')
         response.headers["X-Request-Id"] = api_request.request_id
         for name, value in self._api_cors_headers(api_request).items():
             response.headers[name] = value
@@ -444,16 +445,17 @@ class ApiApi(models.Model):
         authenticate = getattr(self, f"_api_auth_{self.auth_type}", None)
         if authenticate is None:
             raise ApiError(501, f"The authentication {self.auth_type!r} is not installed.")
-        self._api_reject_query_credentials(api_request)
+        # known before anything fails: error responses must not read the API again
+        api_request.challenge = self._api_default_challenge(api_request)
         try:
+            self._api_reject_query_credentials(api_request)
             user = authenticate(api_request)
             if not user:
                 raise ApiError(401, "Authentication required.", code="unauthenticated")
             self._api_check_user_allowed(user)
         except ApiError as error:
             if error.status == 401:
-                error.extra_headers.setdefault(
-                    "WWW-Authenticate", self._api_default_challenge(api_request))
+                error.extra_headers.setdefault("WWW-Authenticate", api_request.challenge)
                 self._api_register_auth_failure(api_request)
             raise
         api_request.user = user
@@ -548,16 +550,17 @@ class ApiApi(models.Model):
                 raise ApiError(400, f"The context key {key!r} cannot be set.",
                                code="invalid_context", source={"parameter": "context"})
             if key == "lang":
-                if value not in dict(self.env["res.lang"].get_installed()):
+                if not isinstance(value, str) \
+                        or value not in dict(self.env["res.lang"].get_installed()):
                     raise ApiError(400, f"The language {value!r} is not installed.",
                                    code="invalid_context", source={"parameter": "context"})
             elif key == "tz":
-                if value not in pytz.all_timezones_set:
+                if not isinstance(value, str) or value not in pytz.all_timezones_set:
                     raise ApiError(400, f"The time zone {value!r} is not known.",
                                    code="invalid_context", source={"parameter": "context"})
             elif key == "allowed_company_ids":
                 if not isinstance(value, list) or not value or not all(
-                        isinstance(company_id, int) for company_id in value):
+                        type(company_id) is int for company_id in value):
                     raise ApiError(400, "allowed_company_ids must be a list of company ids.",
                                    code="invalid_context", source={"parameter": "context"})
                 if not set(value) <= set(user._get_company_ids()):

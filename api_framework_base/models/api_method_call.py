@@ -18,11 +18,26 @@ from .api_api import method_operation
 
 _logger = logging.getLogger(__name__)
 
-# Methods whose ``domain`` argument the access domain of the "custom" mode is added to.
-DOMAIN_METHODS = {"search", "search_read", "search_count", "read_group", "web_search_read",
-                  "web_read_group", "search_fetch"}
-# Methods that read fields given by name, checked against the fields the caller may read.
-FIELD_METHODS = {"read", "search_read", "web_search_read", "read_group", "export_data"}
+# The argument holding the domain of the methods that search: the access domain of the
+# "custom" mode is added to it, and its fields are checked.
+DOMAIN_ARGUMENTS = {
+    "search": "domain", "search_read": "domain", "search_count": "domain",
+    "search_fetch": "domain", "read_group": "domain", "web_search_read": "domain",
+    "web_read_group": "domain", "name_search": "args",
+}
+DOMAIN_METHODS = set(DOMAIN_ARGUMENTS)
+# Methods that read the fields named in their ``fields`` argument.
+FIELD_METHODS = {"read", "search_read", "read_group", "web_read_group"}
+# Methods that read nested records through a specification: they are checked field by field
+# in "user" mode, and refused where an allow-list or superuser rights apply, since the
+# records they reach would escape the API's domains and the user's own rights.
+SPECIFICATION_ARGUMENTS = {
+    "web_read": "specification", "web_search_read": "specification",
+    "web_save": "specification", "onchange": "fields_spec",
+}
+# Methods whose ``limit`` the API's maximum page size bounds (and sets when it is missing).
+PAGED_METHODS = {"search", "search_read", "search_fetch", "web_search_read"}
+GROUP_METHODS = {"read_group", "web_read_group"}
 
 
 class ApiApi(models.Model):
@@ -75,7 +90,8 @@ class ApiApi(models.Model):
             # bad operator, wrong value type): the caller's mistake, not the server's.
             _logger.info("API %s: %s.%s refused its arguments", self.endpoint, model._name,
                          method_name, exc_info=True)
-            raise ApiError(400, f"Invalid arguments for {method_name}: {exc}",
+            detail = str(exc).split("\n", 1)[0]  # never the SQL text psycopg2 adds
+            raise ApiError(400, f"Invalid arguments for {method_name}: {detail}",
                            code="invalid_arguments") from exc
         return self._api_call_result(method, result, call_args)
 
@@ -98,34 +114,19 @@ class ApiApi(models.Model):
                            code="invalid_arguments") from None
 
     def _api_call_restrict(self, api_request, records, method_name, bound):
-        """Check the domains, fields, groupings and orders of the bound arguments against
-        what the API serves, and restrict domains to its access domain."""
+        """Check the domains, paging, fields, groupings and orders of the bound arguments
+        against what the API serves, and restrict domains to its access domain."""
         arguments = bound.arguments
-        if method_name in DOMAIN_METHODS:
-            domain = arguments.get("domain")
-            domain = [] if domain is None else domain
-            api_request.check_domain(records, domain)
-            arguments["domain"] = domain
-            access_domain = api_request.access_domain(records)
-            if access_domain:
-                arguments["domain"] = expression.AND([domain, access_domain])
-        for name in ("limit", "offset"):
-            value = arguments.get(name)
-            if value not in (None, False) and (
-                    not isinstance(value, int) or isinstance(value, bool) or value < 0):
-                raise ApiError(400, f"{name} must be a positive integer.",
-                               code="invalid_arguments", source={"parameter": name})
+        if method_name in DOMAIN_ARGUMENTS:
+            self._api_call_restrict_domain(
+                api_request, records, arguments, DOMAIN_ARGUMENTS[method_name])
+        self._api_call_restrict_paging(records, method_name, arguments)
         if isinstance(arguments.get("order") or arguments.get("orderby"), str):
             api_request.check_order(records, arguments.get("order") or arguments["orderby"])
-        if method_name in FIELD_METHODS:
-            names = self._api_call_names(arguments.get("fields"), "fields")
-            if names:
-                api_request.check_fields(records, self._api_call_field_specs(names), "read")
-            elif method_name != "read_group":
-                arguments["fields"] = api_request.readable_fields(records)
-        if method_name == "read_group":
-            names = self._api_call_names(arguments.get("groupby"), "groupby")
-            api_request.check_fields(records, [name.split(":")[0] for name in names], "read")
+        if method_name in SPECIFICATION_ARGUMENTS:
+            self._api_call_check_specification(
+                api_request, records, arguments.get(SPECIFICATION_ARGUMENTS[method_name]))
+        self._api_call_restrict_fields(api_request, records, method_name, arguments)
         if method_name in ("create", "write"):
             values = arguments.get("vals_list") if method_name == "create" \
                 else arguments.get("vals")
@@ -134,6 +135,72 @@ class ApiApi(models.Model):
                     raise ApiError(400, f"{method_name} expects field values as objects.",
                                    code="invalid_values")
                 api_request.check_fields(records, list(vals), method_name)
+
+    def _api_call_restrict_domain(self, api_request, records, arguments, argument):
+        domain = arguments.get(argument)
+        domain = [] if domain is None else domain
+        api_request.check_domain(records, domain)
+        arguments[argument] = domain
+        access_domain = api_request.access_domain(records)
+        if access_domain:
+            arguments[argument] = expression.AND([domain, access_domain])
+
+    def _api_call_restrict_paging(self, records, method_name, arguments):
+        for name in ("limit", "offset"):
+            value = arguments.get(name)
+            if value not in (None, False) and (
+                    not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                raise ApiError(400, f"{name} must be a positive integer.",
+                               code="invalid_arguments", source={"parameter": name})
+        if method_name in PAGED_METHODS:
+            arguments["limit"] = self._api_call_limit(arguments.get("limit"))
+        if method_name in ("read", "web_read") and len(records) > self.page_size_max:
+            raise ApiError(400, f"Read at most {self.page_size_max} records per call.",
+                           code="page_too_large")
+
+    def _api_call_restrict_fields(self, api_request, records, method_name, arguments):
+        if method_name == "export_data":
+            paths = self._api_call_names(arguments.get("fields_to_export"), "fields_to_export")
+            for path in paths:
+                segments = [name for name in path.split("/") if name not in ("id", ".id")]
+                if segments:
+                    api_request.check_path(records, ".".join(segments))
+        if method_name in FIELD_METHODS:
+            names = self._api_call_names(arguments.get("fields"), "fields")
+            if names:
+                api_request.check_fields(records, self._api_call_field_specs(names), "read")
+            elif method_name not in GROUP_METHODS:
+                arguments["fields"] = api_request.readable_fields(records)
+        if method_name in GROUP_METHODS:
+            names = self._api_call_names(arguments.get("groupby"), "groupby")
+            api_request.check_fields(records, [name.split(":")[0] for name in names], "read")
+
+    def _api_call_limit(self, limit):
+        """Return ``limit`` bounded by the API's maximum page size, which it defaults to."""
+        if limit in (None, False):
+            return self.page_size_max
+        if limit > self.page_size_max:
+            raise ApiError(400, f"limit is at most {self.page_size_max} on this API.",
+                           code="page_too_large", source={"parameter": "limit"})
+        return limit
+
+    def _api_call_check_specification(self, api_request, records, specification):
+        """Check every field a web_read-style specification reaches, recursively."""
+        if self.access_mode != "user":
+            raise ApiError(403, "Methods reading a field specification are only available "
+                                "in the User access mode; use read or search_read.",
+                           code="method_not_allowed")
+        if specification is None:
+            return
+        if not isinstance(specification, dict):
+            raise ApiError(400, "The specification must be an object.",
+                           code="invalid_arguments", source={"parameter": "specification"})
+        api_request.check_fields(records, list(specification), "read")
+        for name, spec in specification.items():
+            field = records._fields[name]
+            if isinstance(spec, dict) and spec.get("fields") and field.relational:
+                self._api_call_check_specification(
+                    api_request, api_request.env[field.comodel_name], spec["fields"])
 
     @api.model
     def _api_call_names(self, names, argument):

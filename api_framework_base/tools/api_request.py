@@ -9,6 +9,11 @@ from .errors import ApiError
 JSON_MEDIA_TYPES = ("application/json", "application/vnd.api+json", "application/graphql")
 
 
+def _reject_constant(name):
+    """NaN and Infinity are not JSON, though Python's decoder accepts them."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
 class ApiRequest:
     """What a protocol needs to serve one call of a published API.
 
@@ -36,6 +41,7 @@ class ApiRequest:
         self.request_id = httprequest.headers.get("X-Request-Id") or uuid.uuid4().hex
         self.started = time.perf_counter()
         self.error = None
+        self.challenge = None
         self._json_body = None
 
     # ------------------------------------------------------------------
@@ -82,7 +88,10 @@ class ApiRequest:
                                 f"send one of {', '.join(media_types)}.",
                            code="unsupported_media_type")
         try:
-            self._json_body = json.loads(raw)
+            self._json_body = json.loads(raw, parse_constant=_reject_constant)
+        except RecursionError:
+            raise ApiError(400, "The request body is nested too deeply.",
+                           code="invalid_json") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, f"The request body is not valid JSON: {exc}",
                            code="invalid_json") from None
@@ -117,6 +126,10 @@ class ApiRequest:
         """Call a public method as Odoo's RPC does, within the access mode; see
         ``api.api._api_call_method``."""
         return self.api._api_call_method(self, model, method_name, args, kwargs, records)
+
+    def check_path(self, model, path):
+        """Raise unless every field of the dotted ``path`` may be read through this API."""
+        return self.api._api_check_path(self, model, path)
 
     def check_domain(self, model, domain):
         """Raise 400 for a malformed domain, 403 when it filters on a hidden field."""

@@ -89,6 +89,8 @@ def to_api_error(exc):
     if isinstance(exc, psycopg2.DataError):
         return ApiError(400, "A value has the wrong type or is out of range.",
                         code="invalid_value")
+    if isinstance(exc, RecursionError):
+        return ApiError(400, "The request is nested too deeply.", code="too_deep")
     if isinstance(exc, psycopg2.errors.SerializationFailure):
         return ApiError(409, "The record was modified concurrently, retry the request.",
                         code="concurrent_update")
