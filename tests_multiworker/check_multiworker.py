@@ -277,8 +277,8 @@ def check_database_selection(checker, url, key):
 
 def run_checks(checker, servers, setup):
     key = setup["key"]
-    selector_url = servers.pop()[1]
-    check_database_selection(checker, selector_url, key)
+    check_database_selection(checker, servers[2][1], key)
+    servers = servers[:2]  # the two servers of the one database
     admin = Admin(servers[0][1])
     expect_everywhere(checker, servers, key, 200, "published")
 
