@@ -27,6 +27,13 @@ class TestMasking(BaseCase):
         self.assertIn(f"Set-Cookie: {MASK}", text)
         self.assertIn("Accept: application/json", text)
 
+    def test_every_credential_refused_in_a_url_is_masked_in_the_query_string(self):
+        text = masking.mask_query_string(
+            "username=user-9&login=login-9&key=key-9&limit=5&access_token=tok-9")
+        for secret in ("user-9", "login-9", "key-9", "tok-9"):
+            self.assertNotIn(secret, text)
+        self.assertIn("limit=5", text)
+
     def test_oauth_token_response_is_masked(self):
         body = json.dumps({"access_token": "at-1", "refresh_token": "rt-1", "id_token": "it-1",
                            "token_type": "Bearer", "expires_in": 3600})

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from werkzeug.datastructures import MultiDict
 from werkzeug.urls import url_decode, url_encode
 
+from odoo.addons.api_framework_base.tools.redaction import CREDENTIAL_PARAMETERS
+
 MASK = "********"
 
 # Headers whose whole value is a credential; Authorization keeps its scheme.
@@ -115,11 +117,15 @@ def mask_form(pairs: MultiDict) -> MultiDict:
 
 
 def mask_query_string(query_string: str) -> str:
-    """Return a URL query string with its secret parameters masked."""
+    """Return a URL query string with its secret parameters masked, including every
+    parameter the APIs refuse as a credential in a URL (``username``, ``key``...)."""
     if not query_string:
         return ""
-    return url_encode(mask_form(url_decode(query_string)), sort=False).replace(
-        "%2A", "*")
+    masked = MultiDict([
+        (key, MASK if key.lower() in CREDENTIAL_PARAMETERS and value else value)
+        for key, value in mask_form(url_decode(query_string)).items(multi=True)
+    ])
+    return url_encode(masked, sort=False).replace("%2A", "*")
 
 
 def mask_text(text: str) -> str:
