@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "views/api_api_views.xml",
         "views/api_menus.xml",
+        "views/api_auth_failure_views.xml",
     ],
     "post_load": "post_load",
     "installable": True,

@@ -13,6 +13,9 @@ import shlex
 
 BASE_URL = os.environ.get("API_DEMO_URL", "http://localhost:8069").rstrip("/")
 DEMO_KEY_NAME = "Demo key (bin/demo)"
+# The shell variables the README's curl examples use for each demo API's key.
+KEY_VARIABLES = {"demo-rest": "API_KEY", "demo-jsonapi": "JSONAPI_KEY",
+                 "demo-graphql": "GRAPHQL_KEY"}
 USERS = {
     # login: (name, password, groups)
     "api_demo": (
@@ -231,6 +234,8 @@ def main(env):
         lines += ["", f"{name}: {BASE_URL}/{endpoint}  ({protocol}, {auth_type})"]
         if key:
             lines.append(f"  API key (shown once, renewed by each run): {key}")
+            if endpoint in KEY_VARIABLES:
+                lines.append(f"  export {KEY_VARIABLES[endpoint]}={key}")
         headers, user = credentials(api, key)
         if headers is None:
             lines.append(
