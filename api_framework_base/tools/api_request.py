@@ -9,6 +9,35 @@ from .errors import ApiError
 JSON_MEDIA_TYPES = ("application/json", "application/vnd.api+json", "application/graphql")
 
 
+MAX_JSON_DEPTH = 64
+
+
+def nesting_depth(value, limit=MAX_JSON_DEPTH):
+    """Return how deep lists, tuples and objects nest in ``value``, counted without
+    recursion; counting stops once past ``limit``."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, (list, tuple)):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((child, depth) for child in item)
+    return deepest
+
+
+def check_nesting(value, what="The request body"):
+    """Raise 400 when ``value`` nests deeper than :data:`MAX_JSON_DEPTH`: no sane call
+    does, and the ORM, GraphQL and the protocols walk values recursively."""
+    if nesting_depth(value) > MAX_JSON_DEPTH:
+        raise ApiError(400, f"{what} nests lists and objects more than {MAX_JSON_DEPTH} "
+                            "levels deep.", code="invalid_json")
+    return value
+
+
 def _reject_constant(name):
     """NaN and Infinity are not JSON, though Python's decoder accepts them."""
     raise ValueError(f"{name} is not a JSON value")
@@ -95,6 +124,7 @@ class ApiRequest:
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, f"The request body is not valid JSON: {exc}",
                            code="invalid_json") from None
+        check_nesting(self._json_body)
         return self._json_body
 
     # ------------------------------------------------------------------
