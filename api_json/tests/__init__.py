@@ -4,3 +4,4 @@ from . import test_actions
 from . import test_types
 from . import test_performance
 from . import test_client
+from . import test_security

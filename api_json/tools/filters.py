@@ -10,6 +10,10 @@ Three notations are accepted, and may be mixed:
 Literals: strings in single or double quotes, integers, floats, ``True``/``true``,
 ``False``/``false``, ``None``/``null``, lists and tuples. Anything else is a syntax error
 that names what was found and where (a 0-based character position).
+
+A filter is at most :data:`MAX_FILTER_LENGTH` characters long and nests lists at most
+:data:`MAX_NESTING` levels deep, so that no input can exhaust the parser's stack; domains
+sent in request bodies are held to the same depth.
 """
 
 import ast
@@ -18,12 +22,16 @@ from typing import Any
 
 from odoo.osv.expression import TERM_OPERATORS
 
+from odoo.addons.api_framework_base.tools.api_request import nesting_depth
+
 LOGICAL_TOKENS = {"AND": "&", "OR": "|", "NOT": "!"}
 LOGICAL_OPERATORS = {"&", "|", "!"}
 NAMED_LITERALS = {
     "True": True, "true": True, "False": False, "false": False, "None": None, "null": None,
 }
 SUBDOMAIN_OPERATORS = {"any", "not any"}
+MAX_FILTER_LENGTH = 20_000
+MAX_NESTING = 32
 
 TOKEN_PATTERN = re.compile(r"""
     (?P<space>\s+)
@@ -101,6 +109,7 @@ class _Parser:
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
         self.index = 0
+        self.depth = 0
 
     def peek(self) -> Token:
         return self.tokens[self.index]
@@ -115,8 +124,14 @@ class _Parser:
         if token.kind == "literal":
             return token.value
         if token.kind == "punct" and token.value in "[(":
+            if self.depth >= MAX_NESTING:
+                raise FilterSyntaxError(
+                    f"the filter nests lists more than {MAX_NESTING} levels deep",
+                    token.position)
             closing = "]" if token.value == "[" else ")"
+            self.depth += 1
             items = self.sequence(closing)
+            self.depth -= 1
             return items if closing == "]" else tuple(items)
         raise FilterSyntaxError(f"expected a value but found {token.describe()}",
                                 token.position)
@@ -139,6 +154,9 @@ class _Parser:
 
 def parse_literal(text: str) -> Any:
     """Parse ``text`` as one literal value (list, tuple, string, number, ...)."""
+    if len(text) > MAX_FILTER_LENGTH:
+        raise FilterSyntaxError(
+            f"the filter is longer than {MAX_FILTER_LENGTH} characters")
     parser = _Parser(tokenize(text))
     value = parser.value()
     token = parser.peek()
@@ -158,6 +176,12 @@ def parse_domain(text: str) -> list:
 
 def normalize_terms(value: Any, where: str = "the filter") -> list:
     """Check that ``value`` is a domain and return it with tuples for its leaves."""
+    if nesting_depth(value, MAX_NESTING) > MAX_NESTING:
+        raise FilterSyntaxError(f"{where} nests lists more than {MAX_NESTING} levels deep")
+    return _normalize_terms(value, where)
+
+
+def _normalize_terms(value: Any, where: str) -> list:
     if not isinstance(value, (list, tuple)):
         raise FilterSyntaxError(f"{where} must be a list of conditions")
     domain = []
@@ -187,7 +211,7 @@ def _normalize_leaf(item: Any, index: int, where: str) -> tuple:
             f"{', '.join(sorted(TERM_OPERATORS))}")
     operator = operator.lower()
     if operator in SUBDOMAIN_OPERATORS:
-        value = normalize_terms(value, f"the value of condition {index} of {where}")
+        value = _normalize_terms(value, f"the value of condition {index} of {where}")
     elif isinstance(value, tuple):
         value = list(value)
     return (path, operator, value)

@@ -157,12 +157,17 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
         return Serializer(self.api_request, self.base_url, self.sparse_fieldsets())
 
     def document(self, primary: BaseModel, many: bool, model: BaseModel | None = None,
-                 links: dict | None = None, meta: dict | None = None) -> dict:
-        """Return a document whose primary data are ``primary``, with its includes."""
+                 links: dict | None = None, meta: dict | None = None,
+                 serializer: Serializer | None = None, readable: bool = False) -> dict:
+        """Return a document whose primary data are ``primary``, with its includes.
+
+        :param readable: whether ``primary`` comes from a search in the caller's environment
+            (see :meth:`Serializer.resources`)
+        """
         model = model if model is not None else primary
         tree = self.include_for(model)
-        serializer = self.serializer()
-        data = serializer.resources(primary)
+        serializer = serializer or self.serializer()
+        data = serializer.resources(primary, readable=readable)
         document = {"data": data if many else (data[0] if data else None),
                     "links": links or {"self": self.current_url()}}
         if tree:
@@ -252,17 +257,26 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
 
     def _field_path(self, model: BaseModel, path: str) -> tuple[str, BaseModel]:
         """Check a dotted field path of a filter; return it in field names, and the model
-        of its last field."""
+        its last field leads to (None when that field is not a relation)."""
         names, current = [], model
         for member in path.split("."):
+            if current is None:
+                raise ApiError(400, f"The filter path {path!r} goes through a field that is "
+                                    "not a relation.", code="invalid_filter",
+                               source={"parameter": "filter"})
             name = field_of(member, current._fields)
             if name != "id":
                 self._checked_fields(current, [name], "filter")
             names.append(name)
             field = current._fields[name]
-            if field.relational:
-                current = self.env[field.comodel_name]
-        return ".".join(names), current
+            current = self.env[field.comodel_name] if field.relational else None
+        dotted = ".".join(names)
+        try:  # the whole path, so that it never leads to a model outside the API
+            self.api_request.check_path(model, dotted)
+        except ApiError as error:
+            error.source = {"parameter": "filter"}
+            raise
+        return dotted, current
 
     def _checked_domain(self, model: BaseModel, domain: list) -> list:
         checked = []
@@ -271,6 +285,10 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
                 path, operator, value = item
                 path, comodel = self._field_path(model, path)
                 if operator in filters.SUBDOMAIN_OPERATORS:
+                    if comodel is None:
+                        raise ApiError(400, f"{operator!r} needs a relational field, not "
+                                            f"{path!r}.", code="invalid_filter",
+                                       source={"parameter": "filter"})
                     value = self._checked_domain(comodel, value)
                 item = (path, operator, value)
             checked.append(item)
@@ -358,19 +376,26 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
         order = self.search_order(model)
         page = parse_page(self.params.page, self.api.page_size_default,
                           self.api.page_size_max)
+        # the served fields are read by the search query itself
+        serializer = self.serializer()
+        names = serializer.stored_names(model)
         if page.style == "cursor":
             if order:
                 raise ApiError(400, "page[after] walks the collection by id: it cannot be "
                                     "combined with sort.", code="invalid_parameter",
                                source={"parameter": "sort"})
-            records = model.search(expression.AND([domain, [("id", ">", page.after or 0)]]),
-                                   limit=page.limit, order="id")
+            records = model.search_fetch(
+                expression.AND([domain, [("id", ">", page.after or 0)]]), names,
+                limit=page.limit, order="id")
         else:
-            records = model.search(domain, offset=page.offset, limit=page.limit, order=order)
+            records = model.search_fetch(domain, names, offset=page.offset, limit=page.limit,
+                                         order=order)
         total = model.search_count(domain)
         links = self.pagination_links(page, total, records)
         meta = {"api": self.api._api_meta(), "total": total}
-        return self.respond(self.document(records, True, model, links=links, meta=meta))
+        document = self.document(records, True, model, links=links, meta=meta,
+                                 serializer=serializer, readable=True)
+        return self.respond(document)
 
     def _page_url(self, **page) -> str:
         args = MultiDict(self.httprequest.args)

@@ -2,7 +2,8 @@
 
 Records are always read a whole recordset at a time (``fetch`` then the cache), and
 included resources one model at a time, so the number of SQL queries of a document does
-not grow with the number of resources in it.
+not grow with the number of resources in it. Values are taken from the cache one field at
+a time for the whole recordset (``mapped``), not one record at a time.
 """
 
 import base64
@@ -57,6 +58,32 @@ def attribute_value(field, value: Any) -> Any:
     if hasattr(value, "__html__"):
         return str(value)
     return value
+
+
+def _plain(value: Any) -> Any:
+    return None if value is False or value is None else value
+
+
+def attribute_converter(field):
+    """Return a function giving the JSON value of ``field`` from its record value, as
+    :func:`attribute_value` does, with a shortcut for the types kept as they are."""
+    if field.type in ("char", "text", "selection"):
+        return _plain
+    return lambda value: attribute_value(field, value)
+
+
+def fetch_missing(records: BaseModel, names: list[str]) -> None:
+    """Fetch the fields ``names`` of ``records`` that are not in the cache yet.
+
+    For records the caller is known to read (found by a search in the caller's
+    environment, or already filtered or fetched): ``fetch`` on fields that are all cached
+    still checks the record rules, reading every field of every record to do so.
+    """
+    cache = records.env.cache
+    missing = [name for name in names
+               if any(cache.get_missing_ids(records, records._fields[name]))]
+    if missing:
+        records.fetch(missing)
 
 
 def include_tree(paths: list[list[str]]) -> dict:
@@ -121,32 +148,49 @@ class Serializer:
 
     # Resources ---------------------------------------------------------
 
-    def resources(self, records: BaseModel) -> list[dict]:
-        """Return the resource objects of ``records``, read in one batch."""
+    def stored_names(self, model: BaseModel) -> list[str]:
+        """Return the names of the stored fields served for ``model``."""
+        attributes, relationships = self.fieldset(model)
+        return [field.name for field in attributes + relationships if field.store]
+
+    def resources(self, records: BaseModel, readable: bool = False) -> list[dict]:
+        """Return the resource objects of ``records``, read in one batch.
+
+        :param readable: whether the caller is known to read ``records`` (see
+            :func:`fetch_missing`); otherwise ``fetch`` checks it
+        """
         if not records:
             return []
         attributes, relationships = self.fieldset(records)
-        stored = [field.name for field in attributes + relationships if field.store]
-        records.fetch(stored)
-        return [self._resource(record, attributes, relationships) for record in records]
-
-    def _resource(self, record: BaseModel, attributes: list, relationships: list) -> dict:
-        resource = self.identifier(record)
+        if readable:
+            fetch_missing(records, self.stored_names(records))
+        else:
+            records.fetch(self.stored_names(records))
+        kind = type_of(records._name)
+        urls = [f"{self.base_url}/{records._name}/{id_}" for id_ in records._ids]
+        resources = [{"type": kind, "id": str(id_)} for id_ in records._ids]
         if attributes:
-            resource["attributes"] = {
-                member_of(field.name): attribute_value(field, record[field.name])
-                for field in attributes
-            }
+            columns = [(member_of(field.name), attribute_converter(field),
+                        records.mapped(field.name)) for field in attributes]
+            for index, resource in enumerate(resources):
+                resource["attributes"] = {member: convert(values[index])
+                                          for member, convert, values in columns}
         if relationships:
-            resource["relationships"] = {
-                member_of(field.name): {
-                    "links": self.relationship_links(record, member_of(field.name)),
-                    "data": self.linkage(field, record[field.name]),
+            columns = [(member_of(field.name), field, [record[field.name] for record in records])
+                       for field in relationships]
+            for index, resource in enumerate(resources):
+                url = urls[index]
+                resource["relationships"] = {
+                    member: {
+                        "links": {"self": f"{url}/relationships/{member}",
+                                  "related": f"{url}/{member}"},
+                        "data": self.linkage(field, values[index]),
+                    }
+                    for member, field, values in columns
                 }
-                for field in relationships
-            }
-        resource["links"] = {"self": self.record_url(record)}
-        return resource
+        for url, resource in zip(urls, resources, strict=True):
+            resource["links"] = {"self": url}
+        return resources
 
     # Compound documents ------------------------------------------------
 
@@ -159,14 +203,14 @@ class Serializer:
         for model_name, records in found.items():
             if model_name == primary._name:
                 records -= primary
-            result.extend(self.resources(records))
+            result.extend(self.resources(records, readable=True))
         return result
 
     def _collect(self, records: BaseModel, tree: dict, found: dict) -> None:
         for name, subtree in tree.items():
             if not records:
                 return
-            records.fetch([name])
+            fetch_missing(records, [name])
             targets = self._visible(records[name] if len(records) == 1 else records.mapped(name))
             if not targets:
                 continue
