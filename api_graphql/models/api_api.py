@@ -15,7 +15,7 @@ from graphql import GraphQLSchema
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from odoo.addons.api_framework_base.models.api_api import DENIED_FIELDS, DENIED_MODELS
+from odoo.addons.api_framework_base.models.api_api import DENIED_FIELDS
 from odoo.addons.api_framework_base.tools import ApiError
 
 from ..tools.context import GraphQLRequestContext
@@ -83,10 +83,11 @@ class ApiApi(models.Model):
         else:
             candidates = dict.fromkeys(self.env.registry, None)
         users = self.user_ids if self.access_mode != "sudo" else self.env["res.users"]
+        denied = self._api_denied_models()
         result = {}
         for name, allowed in candidates.items():
             model = self.env.registry.get(name)
-            if model is None or model._abstract or model._transient or name in DENIED_MODELS:
+            if model is None or model._abstract or model._transient or name in denied:
                 continue
             if users and not any(self.env[name].with_user(user).has_access("read")
                                  for user in users):
@@ -126,7 +127,7 @@ class ApiApi(models.Model):
             if raw_variables:
                 try:
                     data["variables"] = json.loads(raw_variables)
-                except ValueError:
+                except (ValueError, RecursionError):
                     raise ApiError(400, "variables is not valid JSON.",
                                    code="invalid_variables") from None
             return GraphQLParams.from_mapping(data)

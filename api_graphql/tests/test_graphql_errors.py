@@ -1,5 +1,6 @@
 from odoo.tests import tagged
 
+from ..tools.schema_builder import type_name_of
 from .common import GRAPHQL_RESPONSE, GraphQLHttpCase
 
 ACCEPT_GRAPHQL = {"Accept": GRAPHQL_RESPONSE}
@@ -140,3 +141,58 @@ class TestGraphQLCustomMode(GraphQLHttpCase):
         self.assertEqual(data["ResPartner"], [{"id": company.id}])
         body = self.graphql_errors('{ ResPartner(domain: [["email", "=", "x"]]) { id } }')
         self.assertEqual(body["errors"][0]["extensions"]["code"], "field_not_allowed")
+
+    def test_no_suggestions_without_introspection(self):
+        # "Did you mean 'name'?" would spell out the schema introspection hides
+        body = self.graphql_errors("{ ResPartner { nam } }")
+        message = body["errors"][0]["message"]
+        self.assertIn("nam", message)
+        self.assertNotIn("Did you mean", message)
+        self.api.graphql_introspection = True
+        body = self.graphql_errors("{ ResPartner { nam } }")
+        self.assertIn("Did you mean", body["errors"][0]["message"])
+
+    def test_paths_through_other_models_checked_whole(self):
+        # country_id is served, but res.country's fields lie outside the first segment
+        data = self.graphql_data('{ ResPartner(domain: [["country_id.code", "=", "BE"]]) '
+                                 '{ id } }')
+        self.assertIsInstance(data["ResPartner"], list)
+        body = self.graphql_errors('{ ResPartner(domain: [["country_id.state_ids.name", '
+                                   '"=", "x"]]) { id } }')
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "field_not_allowed")
+        body = self.graphql_errors(
+            '{ ResPartner(domain: [["country_id", "any", [["state_ids.name", "=", "x"]]]]) '
+            '{ id } }')
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "field_not_allowed")
+        body = self.graphql_errors('{ ResPartner(order: "country_id.state_ids") { id } }')
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "field_not_allowed")
+
+
+@tagged("post_install", "-at_install")
+class TestGraphQLHostileInput(GraphQLHttpCase):
+    """Requests built to exhaust the server get a GraphQL error, never a 500."""
+
+    endpoint = "gqlh"
+
+    def test_deeply_nested_query(self):
+        query = "{ ResPartner " + "{ parent_id " * 2000 + "{ id }" + " }" * 2001
+        body = self.graphql_errors(query, headers=ACCEPT_GRAPHQL, status=400)
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "graphql_parse_failed")
+
+    def test_deeply_nested_variables(self):
+        query = "query Q($d: [[Any]]) { ResPartnerCount(domain: $d) }"
+        deep = ["id", "in", [1]]
+        for _level in range(200):
+            deep = [deep]
+        response = self.graphql(query, {"d": deep})
+        self.assertStatus(response, 400)
+        self.assertEqual(response.json()["errors"][0]["extensions"]["code"], "invalid_json")
+        response = self.graphql(query, {"d": deep}, method="GET")
+        self.assertStatus(response, 400)
+
+    def test_credential_models_left_out(self):
+        types = self.api._api_graphql_schema().type_map
+        self.assertIn("ResPartner", types)
+        for model_name in self.api._api_denied_models():
+            self.assertNotIn(type_name_of(model_name), types, model_name)
+        self.assertIn("api.key", self.api._api_denied_models())

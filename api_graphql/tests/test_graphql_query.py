@@ -2,8 +2,6 @@ from graphql import build_client_schema, get_introspection_query, print_schema
 
 from odoo.tests import tagged
 
-from odoo.addons.api_framework_base.models.api_api import DENIED_MODELS
-
 from ..tools.schema_builder import type_name_of
 from .common import GRAPHQL_RESPONSE, GraphQLHttpCase
 
@@ -153,7 +151,8 @@ class TestGraphQLQuery(GraphQLHttpCase):
         self.assertNotIn("IrConfigParameter", names)
         readable = {
             type_name_of(name) for name, model in self.registry.items()
-            if not model._abstract and not model._transient and name not in DENIED_MODELS
+            if not model._abstract and not model._transient
+            and name not in self.api._api_denied_models()
             and self.env[name].with_user(self.api_user).has_access("read")}
         served = {name for name in client_schema.query_type.fields
                   if f"{name}Count" in client_schema.query_type.fields}

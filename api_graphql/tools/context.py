@@ -104,11 +104,12 @@ class GraphQLRequestContext:
                 result.append(term)
             elif isinstance(term, list) and len(term) == 3 and isinstance(term[0], str) \
                     and isinstance(term[1], str):
-                field_name = term[0].split(".", 1)[0]
-                self.check_field(model, field_name)
+                self.check_field(model, term[0].split(".", 1)[0])
                 result.append(tuple(term))
             else:
                 raise ApiError(400, f"Invalid domain term {term!r}.", code="invalid_domain")
+        # every field of every path, and of the domains of 'any' conditions
+        self.api_request.check_domain(model, result)
         try:
             expression.expression(result, model.sudo())
         except (ValueError, AssertionError, KeyError, TypeError) as exc:
@@ -137,6 +138,7 @@ class GraphQLRequestContext:
             if not words or len(words) > 3 or words[0].split(".")[0] not in model._fields:
                 raise ApiError(400, f"Invalid order {order!r}.", code="invalid_order")
             self.check_field(model, words[0].split(".")[0])
+            self.api_request.check_path(model, words[0])
             if len(words) > 1 and words[1].lower() not in ("asc", "desc"):
                 raise ApiError(400, f"Invalid order {order!r}.", code="invalid_order")
         return order

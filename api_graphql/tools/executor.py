@@ -11,6 +11,7 @@ whole request is rolled back and answered ``{"data": null, "errors": [...]}``.
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -30,6 +31,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 
 from odoo.addons.api_framework_base.tools import ApiError
+from odoo.addons.api_framework_base.tools.api_request import check_nesting
 
 from .document import rewrite_scalar_twins
 from .errors import GraphQLResultError, format_error, is_fatal
@@ -38,6 +40,7 @@ from .limits import limits_rule
 __all__ = ["GraphQLParams", "ExecutionOptions", "run_graphql"]
 
 MAX_ERRORS = 50
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 MAX_QUERY_LENGTH = 100_000
 DOCUMENT_CACHE_SIZE = 256
 _DOCUMENT_CACHE: OrderedDict[tuple, tuple[DocumentNode, list[GraphQLError]]] = OrderedDict()
@@ -67,6 +70,7 @@ class GraphQLParams:
             raise ApiError(413, "The query is too long.", code="query_too_long")
         if variables is not None and not isinstance(variables, dict):
             raise ApiError(400, "variables is a JSON object.", code="invalid_variables")
+        check_nesting(variables, "variables")
         if operation_name is not None and not isinstance(operation_name, str):
             raise ApiError(400, "operationName is a string.", code="invalid_operation_name")
         return cls(query, variables, operation_name or None)
@@ -91,6 +95,9 @@ def run_graphql(schema: GraphQLSchema, params: GraphQLParams, context: Any,
     try:
         document, errors = _prepare_document(schema, params.query, options)
     except GraphQLError as error:
+        return _request_errors([error], "graphql_parse_failed", options)
+    except RecursionError:
+        error = GraphQLError("The query nests selections or values too deeply.")
         return _request_errors([error], "graphql_parse_failed", options)
     if errors:
         return _request_errors(errors, "graphql_validation_failed", options)
@@ -152,7 +159,11 @@ def _request_errors(errors: list[GraphQLError], code: str,
                     options: ExecutionOptions) -> tuple[dict[str, Any], int]:
     formatted = []
     for error in errors:
-        item: dict[str, Any] = {"message": error.message}
+        message = error.message
+        if not options.introspection:
+            # the suggestions would reveal the schema that introspection hides
+            message = SUGGESTION.sub("", message)
+        item: dict[str, Any] = {"message": message}
         if error.locations:
             item["locations"] = [{"line": location.line, "column": location.column}
                                  for location in error.locations]
