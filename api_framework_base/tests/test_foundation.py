@@ -127,6 +127,12 @@ class TestSecurityGroups(ApiTestMixin, TransactionCase):
     def test_user_and_viewer_read_only(self):
         for user in (self.api_user, self.viewer):
             with self.subTest(user=user.login):
+                # a draft API is the managers' own business
+                self.assertFalse(self.env["api.api"].with_user(user).search(
+                    [("id", "=", self.api.id)]))
+        self.api.action_publish()
+        for user in (self.api_user, self.viewer):
+            with self.subTest(user=user.login):
                 api = self.api.with_user(user)
                 self.assertEqual(api.read(["name"])[0]["name"], self.api.name)
                 with self.assertRaises(AccessError):
