@@ -459,6 +459,8 @@ class ApiApi(models.Model):
                 self._api_register_auth_failure(api_request)
             raise
         api_request.user = user
+        # read now: after a failed SQL statement the cursor can read nothing until rollback
+        api_request.identity = user.login
         return user
 
     def _api_reject_query_credentials(self, api_request):

@@ -128,6 +128,16 @@ class TestApiLog(ApiHttpCase):
         self.assertIn("Traceback", log.traceback)
         self.assertTrue(log.error_type.startswith(("odoo.", "builtins.", "werkzeug.")))
 
+    def test_call_whose_sql_failed_is_logged_with_its_user(self):
+        # PostgreSQL refuses the value: the cursor reads nothing more until the rollback.
+        with mute_logger("odoo.sql_db", "odoo.http",
+                         "odoo.addons.api_framework_base.models.api_method_call"):
+            response = self.call("/res.partner/search", {"args": [[["id", "=", 2 ** 70]]]})
+        self.assertStatus(response, 400)
+        log = self.log_of(response)
+        self.assertEqual((log.user_id, log.identity), (self.api_user, "api_caller"))
+        self.assertIn("out of range", log.error_message)
+
     def test_failed_authentication_is_logged_with_the_claimed_identity(self):
         self.env.flush_all()
         response = self.api_call("POST", "/logapi/res.partner/search_count",
