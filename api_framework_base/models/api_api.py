@@ -29,6 +29,7 @@ Extending:
 import json
 import logging
 import re
+from types import MappingProxyType
 
 import pytz
 import werkzeug.exceptions
@@ -127,8 +128,14 @@ class ApiApi(models.Model):
         help="Only these users can call the API.",
     )
     access_ids = fields.One2many("api.access", "api_id", string="Allowed Models")
-    page_size_default = fields.Integer(string="Default Page Size", default=80)
-    page_size_max = fields.Integer(string="Maximum Page Size", default=1000)
+    page_size_default = fields.Integer(
+        string="Default Page Size", default=80,
+        help="Records a search answers when the call sets no limit.",
+    )
+    page_size_max = fields.Integer(
+        string="Maximum Page Size", default=1000,
+        help="The largest limit a call may ask for, and the most records one read may name.",
+    )
     cors_origins = fields.Char(
         string="CORS Allowed Origins",
         help="Origins allowed to call the API from a browser, separated by spaces or "
@@ -286,9 +293,14 @@ class ApiApi(models.Model):
         return self
 
     @tools.ormcache("self.id")
+    def _api_allowed_logins(self):
+        """Return ``{user id: login}`` of the active users allowed to call the API, cached
+        per worker (changing a user's login or archiving it clears the registry cache)."""
+        return MappingProxyType({user.id: user.login for user in self.user_ids if user.active})
+
     def _api_allowed_user_ids(self):
-        """Return the ids of the active users allowed to call the API, cached per worker."""
-        return frozenset(self.user_ids.filtered("active").ids)
+        """Return the ids of the active users allowed to call the API."""
+        return self._api_allowed_logins().keys()
 
     @tools.ormcache("self.id")
     def _api_access_rules(self):
@@ -402,6 +414,12 @@ class ApiApi(models.Model):
         elif error.status >= 500:
             _logger.error("API %s: %s %s failed", api_request.api_name, api_request.method,
                           api_request.httprequest.path, exc_info=exc)
+        elif error.status not in (401, 429):
+            # the client's mistake: the traceback is kept for whoever debugs the call
+            # (authentication failures are logged where they are counted, without one)
+            _logger.info("API %s: %s %s answered %s: %s (request %s)", api_request.api_name,
+                         api_request.method, api_request.httprequest.path, error.status,
+                         error.detail, api_request.request_id, exc_info=exc)
         if api_request.debug:
             error.debug_traceback = format_traceback(exc)
         api_request.error = error
@@ -459,8 +477,8 @@ class ApiApi(models.Model):
                 self._api_register_auth_failure(api_request)
             raise
         api_request.user = user
-        # read now: after a failed SQL statement the cursor can read nothing until rollback
-        api_request.identity = user.login
+        # known now: after a failed SQL statement the cursor reads nothing until rollback
+        api_request.identity = self._api_allowed_logins().get(user.id) or user.login
         return user
 
     def _api_reject_query_credentials(self, api_request):
@@ -591,7 +609,7 @@ class ApiApi(models.Model):
 
     def _api_allowed_origin(self, api_request):
         origin = api_request.httprequest.headers.get("Origin")
-        allowed = (self.cors_origins or "").replace(",", " ").split()
+        allowed = api_request.cors_origins.replace(",", " ").split()
         if not origin or not allowed:
             return None
         if "*" in allowed:

@@ -64,6 +64,8 @@ class ApiRequest:
         self.protocol = api.protocol
         self.debug = api.debug
         self.api_name = api.name
+        # read now: error responses carry CORS headers too, and must not read the API again
+        self.cors_origins = api.cors_origins or ""
         self.user = None
         self.env = None
         self._identity = None

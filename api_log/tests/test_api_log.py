@@ -131,7 +131,7 @@ class TestApiLog(ApiHttpCase):
     def test_call_whose_sql_failed_is_logged_with_its_user(self):
         # PostgreSQL refuses the value: the cursor reads nothing more until the rollback.
         with mute_logger("odoo.sql_db", "odoo.http",
-                         "odoo.addons.api_framework_base.models.api_method_call"):
+                         "odoo.addons.api_framework_base.models.api_api"):
             response = self.call("/res.partner/search", {"args": [[["id", "=", 2 ** 70]]]})
         self.assertStatus(response, 400)
         log = self.log_of(response)
