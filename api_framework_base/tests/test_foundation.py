@@ -10,12 +10,15 @@ from werkzeug.test import EnvironBuilder
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.translate import LazyTranslate
 
 from ..tools.database import install_database_selector, requested_database
 from ..tools.errors import ApiError, to_api_error
 from ..tools.redaction import redact_credentials
 from ..tools.serialization import json_dumps
 from .common import ApiTestMixin
+
+_lt = LazyTranslate(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -76,12 +79,21 @@ class TestTools(TransactionCase):
             (ValidationError("bad"), 422),
             (UserError("bad"), 422),
             (psycopg2.errors.InvalidTextRepresentation("x"), 400),
+            (psycopg2.ProgrammingError("can't adapt type 'dict'"), 400),
+            (psycopg2.errors.ProgramLimitExceeded("index row size exceeds"), 413),
+            (psycopg2.errors.SerializationFailure("concurrent"), 409),
+            (psycopg2.errors.UndefinedColumn("a server bug"), 500),
+            (UserError(_lt("lazy %(what)s", what="text")), 422),
             (RuntimeError("secret detail"), 500),
         ]
         for exc, status in cases:
             with self.subTest(exc=exc):
                 error = to_api_error(exc)
                 self.assertEqual(error.status, status)
+                self.assertIsInstance(error.detail, str)
+                json_dumps({"detail": error.detail})
+        self.assertEqual(to_api_error(UserError(_lt("lazy %(what)s", what="text"))).detail,
+                         "lazy text")
         self.assertNotIn("secret detail", to_api_error(RuntimeError("secret detail")).detail)
 
     def test_json_serialization(self):
@@ -89,11 +101,12 @@ class TestTools(TransactionCase):
             "when": datetime.datetime(2024, 5, 1, 12, 30, 5),
             "day": datetime.date(2024, 5, 1),
             "raw": b"\x00\x01",
+            "binary_field": b"AAE=",  # as the ORM reads a binary field: base64 already
             "records": self.env["res.partner"].browse([3, 4]),
         }
         self.assertEqual(json.loads(json_dumps(value)), {
             "when": "2024-05-01T12:30:05Z", "day": "2024-05-01", "raw": "AAE=",
-            "records": [3, 4]})
+            "binary_field": "AAE=", "records": [3, 4]})
 
 
 @tagged("post_install", "-at_install")

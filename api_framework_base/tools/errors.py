@@ -54,7 +54,7 @@ class ApiError(HTTPException):
         self.code = status
         self.status = status
         self.title = title or STATUS_TITLES.get(status, "Error")
-        self.detail = detail or self.title
+        self.detail = str(detail or self.title)  # lazy translations become text here
         self.error_code = code or self.title.lower().replace(" ", "_")
         self.source = source or {}
         self.extra_headers = dict(headers or {})
@@ -86,9 +86,13 @@ def to_api_error(exc):
         return ApiError(422, _message(exc), code="validation_error")
     if isinstance(exc, UserError):
         return ApiError(422, _message(exc), code="user_error")
-    if isinstance(exc, psycopg2.DataError):
+    if isinstance(exc, psycopg2.DataError) or (
+            # raised by psycopg2 itself, before PostgreSQL: a value it cannot send
+            type(exc) is psycopg2.ProgrammingError):
         return ApiError(400, "A value has the wrong type or is out of range.",
                         code="invalid_value")
+    if isinstance(exc, psycopg2.errors.ProgramLimitExceeded):
+        return ApiError(413, "A value is too large to be stored.", code="value_too_large")
     if isinstance(exc, RecursionError):
         return ApiError(400, "The request is nested too deeply.", code="too_deep")
     if isinstance(exc, psycopg2.errors.SerializationFailure):
@@ -103,4 +107,5 @@ def format_traceback(exc):
 
 
 def _message(exc):
-    return exc.args[0] if exc.args else str(exc)
+    # Odoo raises some errors with a lazy translation: make it text for the JSON body
+    return str(exc.args[0]) if exc.args else str(exc)

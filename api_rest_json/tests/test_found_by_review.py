@@ -63,12 +63,45 @@ class TestFoundByReview(TestAccessModes):
         self.assertNotIn("LINE", error["message"])
         self.assertNotIn("res_partner", error["message"])
 
+    def test_values_the_database_cannot_take_are_4xx(self):
+        with mute_logger(*MUTE):
+            # Odoo refuses the image with a lazily translated message
+            error = self.rest_error(422, "res.partner", "create",
+                                    [{"name": "Not an image", "image_1920": "aGVsbG8="}])
+            self.assertIn("image", error["message"].lower())
+            # psycopg2 cannot send a dict: refused before PostgreSQL sees it
+            self.rest_error(400, "res.partner", "search", [[["id", "in", [{"a": 1}]]]])
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Not an image")]))
+
+    def test_cors_headers_on_errors_too(self):
+        self.api.cors_origins = "https://app.example.com"
+        origin = {"Origin": "https://app.example.com"}
+        cases = [
+            (200, self.rest_call("res.partner", "search_count", [[]], headers=origin)),
+            (401, self.rest_call("res.partner", "search_count", [[]], key="wrong",
+                                 headers=origin)),
+            (400, self.rest_call("res.partner", "search_count", [[["a"]]], headers=origin)),
+            (404, self.rest_call("no.model", "search_count", [[]], headers=origin)),
+        ]
+        for status, response in cases:
+            with self.subTest(status=status):
+                self.assertStatus(response, status)
+                self.assertEqual(response.headers.get("Access-Control-Allow-Origin"),
+                                 "https://app.example.com")
+                self.assertIn("X-Request-Id", response.headers["Access-Control-Expose-Headers"])
+        other = self.rest_call("res.partner", "search_count", [[]], key="wrong",
+                               headers={"Origin": "https://evil.example.com"})
+        self.assertNotIn("Access-Control-Allow-Origin", other.headers)
+
     def test_page_size_is_bounded(self):
-        self.api.write({"page_size_default": 5, "page_size_max": 5})
+        self.api.write({"page_size_default": 3, "page_size_max": 5})
         self.env["res.partner"].create([{"name": f"Paged {index}"} for index in range(8)])
         error = self.rest_error(400, "res.partner", "search", [[]], {"limit": 6})
         self.assertEqual(error["code"], "page_too_large")
-        self.assertEqual(len(self.rest_result("res.partner", "search", [[]])), 5)
+        self.assertEqual(len(self.rest_result("res.partner", "search", [[]])), 3)
+        self.assertEqual(len(self.rest_result("res.partner", "search_read", [[]],
+                                              {"fields": ["name"]})), 3)
+        self.assertEqual(len(self.rest_result("res.partner", "search", [[]], {"limit": 5})), 5)
         error = self.rest_error(400, "res.partner", "read",
                                 [self.env["res.partner"].search([], limit=6).ids])
         self.assertEqual(error["code"], "page_too_large")
