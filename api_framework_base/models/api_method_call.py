@@ -88,8 +88,6 @@ class ApiApi(models.Model):
         except (ValueError, TypeError, KeyError, AssertionError, psycopg2.DataError) as exc:
             # The ORM raises these for arguments it cannot use (unknown field in a domain,
             # bad operator, wrong value type): the caller's mistake, not the server's.
-            _logger.info("API %s: %s.%s refused its arguments", self.endpoint, model._name,
-                         method_name, exc_info=True)
             detail = str(exc).split("\n", 1)[0]  # never the SQL text psycopg2 adds
             raise ApiError(400, f"Invalid arguments for {method_name}: {detail}",
                            code="invalid_arguments") from exc
@@ -176,9 +174,10 @@ class ApiApi(models.Model):
             api_request.check_fields(records, [name.split(":")[0] for name in names], "read")
 
     def _api_call_limit(self, limit):
-        """Return ``limit`` bounded by the API's maximum page size, which it defaults to."""
+        """Return ``limit`` bounded by the API's maximum page size; without one, the API's
+        default page size."""
         if limit in (None, False):
-            return self.page_size_max
+            return self.page_size_default
         if limit > self.page_size_max:
             raise ApiError(400, f"limit is at most {self.page_size_max} on this API.",
                            code="page_too_large", source={"parameter": "limit"})

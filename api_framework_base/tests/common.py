@@ -80,14 +80,17 @@ class _ListHandler(logging.Handler):
     def __init__(self):
         super().__init__()
         self.output = []
+        self.records = []
 
     def emit(self, record):
+        self.records.append(record)
         self.output.append(f"{record.levelname}:{record.name}:{record.getMessage()}")
 
 
 @contextlib.contextmanager
 def capture_logs(logger_name, level=logging.INFO):
-    """Collect the messages ``logger_name`` logs at ``level`` or above, in ``.output``."""
+    """Collect the messages ``logger_name`` logs at ``level`` or above, in ``.output``
+    (and the log records, in ``.records``)."""
     logger = logging.getLogger(logger_name)
     handler = _ListHandler()
     handler.setLevel(level)

@@ -5,6 +5,8 @@ import json
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.api_framework_base.tests.common import capture_logs
+
 from .common import RestJsonCase
 
 
@@ -128,6 +130,17 @@ class TestErrorsAndTransactions(RestJsonCase):
         with mute_logger("odoo.addons.api_rest_json.models.api_api"):
             response = self.assertStatus(self.rest_call("res.partner", "search", args[0]), 400)
         self.assertIn("Traceback", response.json()["error"]["traceback"])
+
+    def test_server_log_keeps_the_traceback_of_client_errors(self):
+        with capture_logs("odoo.addons.api_framework_base.models.api_api") as logs:
+            response = self.rest_call("res.partner", "search", [[["name", "bad-op", 1]]])
+        self.assertStatus(response, 400)
+        request_id = response.headers["X-Request-Id"]
+        logged = [record for record in logs.records if request_id in record.getMessage()]
+        self.assertEqual(len(logged), 1, logs.output)
+        self.assertEqual(logged[0].levelname, "INFO")
+        self.assertIn("bad-op", logged[0].getMessage())
+        self.assertIsNotNone(logged[0].exc_info)
 
     def test_failed_call_writes_nothing(self):
         partner = self.env["res.partner"].create({"name": "Untouched"})

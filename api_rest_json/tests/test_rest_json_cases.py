@@ -1,11 +1,15 @@
 """The REST-JSON acceptance cases R01-R14, each compared with Odoo's own ORM."""
 
+import base64
+
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import RestJsonCase, as_json
 
 PARTNER_FIELDS = ["name", "country_id", "comment", "is_company"]
+PNG_2X2 = ("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGM8wcXFwMDAxMDAwMDAAAAL"
+           "OADgEfTV1gAAAABJRU5ErkJggg==")
 
 
 @tagged("post_install", "-at_install")
@@ -210,10 +214,14 @@ class TestRestJsonCases(RestJsonCase):
 
     def test_results_are_json(self):
         partner = self.partners[0]
+        partner.image_1920 = PNG_2X2
         result = self.rest_result("res.partner", "read", [[partner.id]],
                                   {"fields": ["create_date", "image_128", "child_ids"]})
         self.assertRegex(result[0]["create_date"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertIsInstance(result[0]["child_ids"], list)
+        # base64 as Odoo's RPC answers it, not encoded a second time
+        self.assertEqual(result[0]["image_128"], partner.image_128.decode())
+        self.assertEqual(base64.b64decode(result[0]["image_128"])[:4], b"\x89PNG")
         copied = self.rest_result("res.partner", "copy", [[partner.id]])
         self.assertEqual(len(copied), 1)
         self.assertEqual(self.env["res.partner"].browse(copied).name, f"{partner.name} (copy)")
