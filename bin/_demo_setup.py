@@ -21,7 +21,9 @@ USERS = {
     "api_demo": (
         "API Demo User",
         "api_demo_pass_1234",
-        ["base.group_user", "base.group_partner_manager", "api_framework_base.group_api_user"],
+        # exporting data is a right of its own in Odoo: the demo caller may export
+        ["base.group_user", "base.group_partner_manager", "base.group_allow_export",
+         "api_framework_base.group_api_user"],
     ),
     "api_demo_manager": (
         "API Demo Manager",
