@@ -7,6 +7,7 @@ checked the same way), or null (clearing the relation).
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING, Any
 
 from odoo.fields import Command
@@ -16,6 +17,7 @@ from odoo.addons.api_framework_base.tools import ApiError
 from .scalars import parse_datetime
 
 if TYPE_CHECKING:
+    from odoo.fields import Field
     from odoo.models import BaseModel
 
     from .context import GraphQLRequestContext
@@ -37,13 +39,31 @@ def prepare_values(ctx: GraphQLRequestContext, model: BaseModel, values: Any,
             result[name] = _record_id(name, value)
         elif field.type in ("one2many", "many2many"):
             result[name] = _x2many_commands(ctx, model.env[field.comodel_name], name, value)
-        elif field.type == "datetime" and isinstance(value, str):
-            result[name] = parse_datetime(value)
         elif value is None and field.type != "boolean":
             result[name] = False
+        elif field.type == "datetime" and isinstance(value, str):
+            result[name] = parse_datetime(value)
         else:
+            _check_scalar(model, field, value)
             result[name] = value
     return result
+
+
+def _check_scalar(model: BaseModel, field: Field, value: Any) -> None:
+    """Refuse with 400 the values the ORM would fail on with a server error: a selection
+    key it does not offer, a binary that is not base64."""
+    if value is False:
+        return
+    if field.type == "selection" and value not in field.get_values(model.env):
+        raise ApiError(400, f"{value!r} is not a value of {field.name}.",
+                       code="invalid_values")
+    if field.type in ("binary", "image"):
+        try:
+            text = value.decode() if isinstance(value, bytes) else value
+            base64.b64decode("".join(text.split()), validate=True)
+        except (AttributeError, UnicodeDecodeError, ValueError):
+            raise ApiError(400, f"{field.name} takes a base64 string.",
+                           code="invalid_values") from None
 
 
 def _record_id(name: str, value: Any) -> int | bool:
