@@ -1,0 +1,130 @@
+"""The cached schema follows the models, the fields and the API's access at once."""
+
+from odoo.tests import tagged
+
+from .common import GraphQLHttpCase
+
+TYPE_FIELDS = """query T($name: String!) {
+  __type(name: $name) { fields { name } inputFields { name } } }"""
+
+
+class SchemaChangesCase(GraphQLHttpCase):
+
+    def setUp(self):
+        # runs last, after the rollback of the test: manual fields leave the registry
+        self.addCleanup(self._reset_registry)
+        super().setUp()
+
+    def _reset_registry(self):
+        self.registry.registry_invalidated = True
+        self.registry.reset_changes()
+
+    def served_fields(self, type_name):
+        """Return the field names of ``type_name`` the API introspects, or None."""
+        found = self.graphql_data(TYPE_FIELDS, {"name": type_name})["__type"]
+        if found is None:
+            return None
+        return {field["name"] for field in found["fields"] or found["inputFields"]}
+
+    def assertUnknownField(self, query, name):
+        body = self.graphql_errors(query)
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "graphql_validation_failed")
+        self.assertIn(name, body["errors"][0]["message"])
+
+
+@tagged("post_install", "-at_install")
+class TestGraphQLSchemaUserMode(SchemaChangesCase):
+
+    endpoint = "gqlsu"
+
+    def test_new_field_enters_schema_and_leaves_with_it(self):
+        partner = self.env["res.partner"].create({"name": "GQL ranked"})
+        query = "{ ResPartner(id: %d) { x_gql_rank } }" % partner.id
+        self.assertNotIn("x_gql_rank", self.served_fields("ResPartner"))  # schema cached
+        self.assertUnknownField(query, "x_gql_rank")
+        field = self.env["ir.model.fields"].create({
+            "model_id": self.env["ir.model"]._get("res.partner").id, "name": "x_gql_rank",
+            "field_description": "GQL rank", "ttype": "integer", "state": "manual"})
+        self.assertIn("x_gql_rank", self.served_fields("ResPartner"))
+        self.assertIn("x_gql_rank", self.served_fields("ResPartnerInput"))
+        data = self.graphql_data("mutation { updateResPartner(id: %d, values: {x_gql_rank: 7})"
+                                 " { x_gql_rank } }" % partner.id)
+        self.assertEqual(data, {"updateResPartner": {"x_gql_rank": 7}})
+        self.assertEqual(partner.x_gql_rank, 7)
+        self.assertEqual(self.graphql_data(query), {"ResPartner": [{"x_gql_rank": 7}]})
+        field.unlink()
+        self.assertNotIn("x_gql_rank", self.served_fields("ResPartner"))
+        self.assertUnknownField(query, "x_gql_rank")
+
+    def test_model_the_user_cannot_read_leaves_schema(self):
+        settings = self.env.ref("base.group_system")
+        query = "{ DecimalPrecisionCount }"
+        self.assertIsNone(self.served_fields("DecimalPrecision"))  # schema cached
+        self.api_user.write({"groups_id": [(4, settings.id)]})
+        self.assertIn("digits", self.served_fields("DecimalPrecision"))
+        self.assertEqual(self.graphql_data(query), {
+            "DecimalPrecisionCount": self.env["decimal.precision"].search_count([])})
+        self.api_user.write({"groups_id": [(3, settings.id)]})
+        self.assertFalse(self.user_env["decimal.precision"].has_access("read"))
+        self.assertIsNone(self.served_fields("DecimalPrecision"))
+        self.assertUnknownField(query, "DecimalPrecisionCount")
+
+
+@tagged("post_install", "-at_install")
+class TestGraphQLSchemaAllowList(SchemaChangesCase):
+
+    endpoint = "gqlsa"
+
+    @classmethod
+    def _api_values(cls):
+        model = cls.env["ir.model"]._get
+        return {"access_mode": "custom", "access_ids": [
+            (0, 0, {"model_id": model("res.partner").id,
+                    "field_ids": [(6, 0, cls._field_ids("name", "country_id"))]}),
+            (0, 0, {"model_id": model("res.country").id}),
+        ]}
+
+    @classmethod
+    def _field_ids(cls, *names):
+        return cls.env["ir.model.fields"].search(
+            [("model", "=", "res.partner"), ("name", "in", names)]).ids
+
+    def setUp(self):
+        super().setUp()
+        self.partner_rule = self.api.access_ids.filtered(
+            lambda rule: rule.model_id.model == "res.partner")
+        self.partner = self.env["res.partner"].create(
+            {"name": "GQL allowed", "email": "allowed@example.com",
+             "country_id": self.env.ref("base.be").id})
+
+    def test_field_added_and_removed(self):
+        query = "{ ResPartner(id: %d) { name email } }" % self.partner.id
+        self.assertEqual(self.served_fields("ResPartner"),
+                         {"id", "name", "country_id", "country_id__ids"})
+        self.assertUnknownField(query, "email")
+        self.partner_rule.field_ids = [(4, self._field_ids("email")[0])]
+        self.assertIn("email", self.served_fields("ResPartner"))
+        self.assertEqual(self.graphql_data(query), {"ResPartner": [
+            {"name": "GQL allowed", "email": "allowed@example.com"}]})
+        self.partner_rule.field_ids = [(3, self._field_ids("email")[0])]
+        self.assertNotIn("email", self.served_fields("ResPartner"))
+        self.assertUnknownField(query, "email")
+
+    def test_model_added_and_removed(self):
+        self.assertIsNone(self.served_fields("ResPartnerCategory"))
+        self.assertUnknownField("{ ResPartnerCategoryCount }", "ResPartnerCategoryCount")
+        rule = self.env["api.access"].create({
+            "api_id": self.api.id,
+            "model_id": self.env["ir.model"]._get("res.partner.category").id})
+        self.assertIn("name", self.served_fields("ResPartnerCategory"))
+        self.assertEqual(self.graphql_data("{ ResPartnerCategoryCount }"), {
+            "ResPartnerCategoryCount": self.env["res.partner.category"].search_count([])})
+        rule.unlink()
+        self.assertIsNone(self.served_fields("ResPartnerCategory"))
+        # a relation to a model that leaves the allow-list leaves with it
+        self.env["api.access"].search([("api_id", "=", self.api.id),
+                                       ("model_id.model", "=", "res.country")]).unlink()
+        self.assertIsNone(self.served_fields("ResCountry"))
+        self.assertEqual(self.served_fields("ResPartner"), {"id", "name"})
+        self.assertUnknownField("{ ResPartner(id: %d) { country_id } }" % self.partner.id,
+                                "country_id")
