@@ -26,11 +26,24 @@ class TestGraphQLErrors(GraphQLHttpCase):
         self.assertIn("3", body["errors"][0]["message"])
         self.assertLessEqual(queries, baseline, "the rejected query ran SQL")
 
-    def test_g20_complexity_limit(self):
+    def test_g20_complexity_limit_before_sql(self):
         query = "{ ResPartner { a: name b: name c: name d: name ...F } } " \
                 "fragment F on ResPartner { e: name f: name g: name h: name }"
-        body = self.graphql_errors(query, headers=ACCEPT_GRAPHQL, status=400)
+        allowed = "{ ResPartner(limit: 1) { a: name b: name ...G } } " \
+                  "fragment G on ResPartner { country_id { name } }"
+        shallow = "{ __typename }"
+        self.graphql_data(shallow)  # warm the schema cache
+        baseline, _response = self.count_queries(lambda: self.graphql(shallow))
+        served, _response = self.count_queries(lambda: self.graphql_data(allowed))
+        self.assertGreater(served, baseline, "the query within the limits ran no SQL")
+        queries, response = self.count_queries(
+            lambda: self.graphql(query, headers=ACCEPT_GRAPHQL))
+        self.assertStatus(response, 400)
+        body = response.json()
+        self.assertNotIn("data", body)
         self.assertEqual(body["errors"][0]["extensions"]["code"], "query_too_complex")
+        self.assertIn("8", body["errors"][0]["message"])
+        self.assertLessEqual(queries, baseline, "the rejected query ran SQL")
 
     def test_g20_introspection_not_limited(self):
         query = "{ __schema { types { name fields { type { ofType { ofType { name } } } } } } }"
