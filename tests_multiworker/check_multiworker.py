@@ -2,8 +2,9 @@
 
 On a fresh database with the suite's core installed, one server runs with ``--workers=2``
 and a second, threaded server shares the database. Publishing, unpublishing, revoking a
-key and throttling repeated failures must take effect on the next request on both, since
-each worker learns of the change through Odoo's registry signalling.
+key, throttling repeated failures and a new field in the GraphQL schema must take effect on
+the next request on both, since each worker learns of the change through Odoo's registry
+signalling.
 
     python3 tests_multiworker/check_multiworker.py
 
@@ -28,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 DB = os.environ.get("MW_DB", "t_infra_mw")
 OTHER_DB = f"{DB}_other"
 PORT = int(os.environ.get("MW_PORT", "8224"))
-ADDONS = "api_framework_base,api_auth_apikey,api_rest_json"
+ADDONS = "api_framework_base,api_auth_apikey,api_rest_json,api_graphql"
 ENDPOINT = "mw-rest"
 ADMIN_PASSWORD = "admin"
 REQUESTS_PER_CHECK = 12
@@ -49,12 +50,18 @@ api = env["api.api"].create({
 })
 api.action_publish()
 key = env["api.key"]._generate(api, user, "multi-worker check")
+graphql = env["api.api"].create({
+    "name": "Multi-worker GraphQL", "endpoint": "mw-graphql", "protocol": "graphql",
+    "auth_type": "apikey", "user_ids": [(6, 0, user.ids)],
+})
+graphql.action_publish()
+graphql_key = env["api.key"]._generate(graphql, user, "multi-worker check")
 params = env["ir.config_parameter"]
 params.set_param("api_framework.auth_failure_threshold", "10")
 params.set_param("api_framework.auth_lockout_seconds", "60")
 env.cr.commit()
 print("MW-SETUP " + json.dumps({"api_id": api.id, "key": key, "key_id": env["api.key"].search(
-    [("api_id", "=", api.id)]).id}))
+    [("api_id", "=", api.id)]).id, "graphql_key": graphql_key}))
 """
 
 
@@ -275,6 +282,27 @@ def check_database_selection(checker, url, key):
                   filtered.status_code == 404, f"got {filtered.status_code}")
 
 
+def check_graphql_schema(checker, servers, admin, key):
+    """A field added to res.partner enters the cached GraphQL schema of every worker."""
+    body = {"query": "{ ResPartner(limit: 1) { x_mw_note } }"}
+
+    def errors(url):
+        return [bool(requests.post(f"{url}/mw-graphql", json=body, timeout=TIMEOUT,
+                                   headers={"x-api-key": key}).json().get("errors"))
+                for _ in range(REQUESTS_PER_CHECK)]
+
+    for when, expected in (("before", True), ("after", False)):
+        if not expected:
+            admin.call("ir.model.fields", "create", {
+                "model_id": admin.call("ir.model", "search", [("model", "=", "res.partner")])[0],
+                "name": "x_mw_note", "field_description": "Note", "ttype": "char"})
+        for _proc, url, _log in servers:
+            got = errors(url)
+            answer = "unknown field" if expected else "served"
+            checker.check(f"GraphQL {when} adding x_mw_note: {answer} on {url}",
+                          all(error is expected for error in got), f"errors {got}")
+
+
 def run_checks(checker, servers, setup):
     key = setup["key"]
     check_database_selection(checker, servers[2][1], key)
@@ -287,6 +315,7 @@ def run_checks(checker, servers, setup):
 
     admin.call("api.api", "action_publish", [setup["api_id"]])
     expect_everywhere(checker, servers, key, 200, "republished")
+    check_graphql_schema(checker, servers, admin, setup["graphql_key"])
 
     # Each 401 counts as a failure towards the lock-out: stay below its threshold (10).
     admin.call("api.key", "action_revoke", [setup["key_id"]])
