@@ -4,6 +4,10 @@ A key is verified once per worker with passlib's PBKDF2 and then remembered in t
 registry cache under its SHA-256 digest, so that later calls cost a dictionary look-up.
 Revoking, archiving, deleting or changing a key clears that cache in every worker and
 server through Odoo's registry signalling; expiry is checked on every call.
+
+As with Odoo's own ``res.users.apikeys``, a key's owner cannot change it: API users may
+only read their keys and revoke them (``action_revoke``). Only API managers change a key
+(its user, API, expiry, or reactivating it), and every such change is logged.
 """
 
 import hashlib
@@ -13,7 +17,7 @@ import secrets
 from passlib.context import CryptContext
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 
 _logger = logging.getLogger(__name__)
@@ -22,6 +26,8 @@ KEY_CRYPT_CONTEXT = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=6000)
 KEY_BYTES = 30
 INDEX_SIZE = 8
 MIN_MANUAL_KEY_LENGTH = 24
+# Changes of these fields are logged: they decide who a key signs in as, where and until when.
+LOGGED_FIELDS = ("user_id", "api_id", "index", "last_four", "expiration_date", "active")
 
 
 class KeyNotFound(Exception):
@@ -60,39 +66,67 @@ class ApiKey(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _check_manual_allowed(self, api):
+        """Raise unless ``api`` accepts keys entered by hand."""
+        if not api.apikey_allow_manual:
+            raise ValidationError(self.env._(
+                "The API %(api)s does not accept keys entered by hand.", api=api.name))
+
+    @api.model
+    def _check_manual_key(self, api, key):
+        """Raise unless ``key`` may be used as a key of ``api`` entered by hand."""
+        self._check_manual_allowed(api)
+        if len(key) < MIN_MANUAL_KEY_LENGTH or not key.isascii() or not key.isprintable() \
+                or " " in key:
+            raise ValidationError(self.env._(
+                "A key entered by hand needs at least %(length)s printable characters "
+                "without spaces.", length=MIN_MANUAL_KEY_LENGTH))
+
+    @api.model
+    def _hash_key(self, key):
+        """Return what is kept of ``key``: its index prefix, last four characters and hash."""
+        return {"index": key[:INDEX_SIZE], "last_four": key[-4:],
+                "key_hash": KEY_CRYPT_CONTEXT.hash(key)}
+
+    @api.model
     def _generate(self, api, user, name, expiration_date=False, key=None):
         """Create a key of ``user`` for ``api`` and return it in clear, the only time it is
         available. ``key`` sets the value by hand where the API allows it."""
         if key:
-            if not api.apikey_allow_manual:
-                raise ValidationError(self.env._(
-                    "The API %(api)s does not accept keys entered by hand.", api=api.name))
-            if len(key) < MIN_MANUAL_KEY_LENGTH or not key.isascii() or not key.isprintable() \
-                    or " " in key:
-                raise ValidationError(self.env._(
-                    "A key entered by hand needs at least %(length)s printable characters "
-                    "without spaces.", length=MIN_MANUAL_KEY_LENGTH))
+            self._check_manual_key(api, key)
         key = key or secrets.token_urlsafe(KEY_BYTES)
+        self._create_hashed(api, user, name, expiration_date, self._hash_key(key))
+        return key
+
+    @api.model
+    def _create_hashed(self, api, user, name, expiration_date, hashed):
+        """Create a key from what ``_hash_key`` keeps of it; return the record."""
         record = self.create({
             "name": name,
             "api_id": api.id,
             "user_id": user.id,
             "expiration_date": expiration_date,
-            "index": key[:INDEX_SIZE],
-            "last_four": key[-4:],
+            "index": hashed["index"],
+            "last_four": hashed["last_four"],
         })
         self.env.cr.execute("UPDATE api_key SET key_hash = %s WHERE id = %s",
-                            [KEY_CRYPT_CONTEXT.hash(key), record.id])
+                            [hashed["key_hash"], record.id])
         _logger.info("API key #%s generated for API %s and user %s by %s from %s",
                      record.id, api.endpoint, user.login, self.env.user.login, _client_ip())
-        return key
+        return record
+
+    @api.model
+    def _is_key_manager(self):
+        return self.env.su or self.env.user.has_group("api_framework_base.group_api_manager")
 
     def action_revoke(self):
-        """Revoke the keys at once, in every worker."""
-        self.write({"active": False, "revoked_date": fields.Datetime.now()})
-        for key in self:
-            _logger.info("API key #%s of user %s revoked by %s from %s", key.id,
-                         key.user_id.login, self.env.user.login, _client_ip())
+        """Revoke the keys at once, in every worker: managers any key, users their own."""
+        self.check_access("read")
+        if not self._is_key_manager() and self.mapped("user_id") - self.env.user:
+            raise AccessError(self.env._("You can only revoke your own API keys."))
+        # sudo() keeps the user, who is logged as the author of the revocation
+        self.filtered("active").sudo().write(
+            {"active": False, "revoked_date": fields.Datetime.now()})
         return True
 
     @api.model_create_multi
@@ -102,8 +136,15 @@ class ApiKey(models.Model):
         return records
 
     def write(self, vals):
+        if not self._is_key_manager():
+            raise AccessError(self.env._(
+                "Only API managers can change API keys; revoke a key to stop it."))
+        if vals.get("active") and "revoked_date" not in vals:
+            vals = dict(vals, revoked_date=False)
+        owners = {key.id: key.user_id.login for key in self.sudo()}
         result = super().write(vals)
         self.env.registry.clear_cache()
+        self._log_change(vals, owners)
         return result
 
     def unlink(self):
@@ -113,6 +154,24 @@ class ApiKey(models.Model):
         result = super().unlink()
         self.env.registry.clear_cache()
         return result
+
+    def _log_change(self, vals, owners):
+        """Log the changes of ``LOGGED_FIELDS`` in ``vals``, never a key's value."""
+        changes = []
+        if "active" in vals:
+            changes.append("reactivated" if vals["active"] else "revoked")
+        if "user_id" in vals:
+            new_owner = self.env["res.users"].sudo().browse(vals["user_id"]).login
+            changes.append(f"given to user {new_owner}")
+        others = [name for name in LOGGED_FIELDS
+                  if name in vals and name not in ("active", "user_id")]
+        if others:
+            changes.append("changed (%s)" % ", ".join(others))
+        if not changes:
+            return
+        for key in self:
+            _logger.info("API key #%s of user %s %s by %s from %s", key.id, owners[key.id],
+                         " and ".join(changes), self.env.user.login, _client_ip())
 
     # ------------------------------------------------------------------
     # Verification

@@ -1,7 +1,9 @@
 """API keys: shown once, stored as a hash, found by prefix, revoked at once, own keys only."""
 
+from datetime import timedelta
 from unittest import SkipTest
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
@@ -113,3 +115,55 @@ class TestApiKey(ApiHttpCase):
             {"api_id": self.api.id, "name": "manual", "manual_key": "x" * 30})
         with self.assertRaises(AccessError):
             manual.action_generate()
+
+    def test_users_cannot_reassign_extend_or_reactivate_their_keys(self):
+        soon = fields.Datetime.now() + timedelta(days=1)
+        key = self.env["api.key"]._generate(self.api, self.api_user, "guarded",
+                                            expiration_date=soon)
+        record = self.env["api.key"].search([("name", "=", "guarded")])
+        other_api = self.create_api("key-test-other", self.api.protocol, "apikey",
+                                    users=self.api_user)
+        mine = record.with_user(self.api_user)
+        changes = {
+            "owner": {"user_id": self.api_manager.id},
+            "API": {"api_id": other_api.id},
+            "later expiry": {"expiration_date": soon + timedelta(days=365)},
+            "no expiry": {"expiration_date": False},
+            "index": {"index": key[:4] + "zzzz"},
+            "last four": {"last_four": "zzzz"},
+        }
+        for label, vals in changes.items():
+            with self.subTest(change=label), self.assertRaises(AccessError):
+                mine.write(vals)
+        record.invalidate_recordset()
+        self.assertEqual((record.user_id, record.api_id, record.expiration_date),
+                         (self.api_user, self.api, soon.replace(microsecond=0)))
+        self.assertStatus(self.whoami(key), 200)
+        self.assertStatus(self.whoami(key), 200)  # now served from the worker's cache
+
+        with capture_logs("odoo.addons.api_auth_apikey.models.api_key") as logs:
+            mine.action_revoke()
+        self.assertStatus(self.whoami(key), 401)
+        output = "\n".join(logs.output)
+        self.assertIn("revoked by api_caller", output)
+        self.assertNotIn(key[:INDEX_SIZE], output)
+        for label, reactivate in {"write": lambda: mine.write({"active": True}),
+                                  "unarchive": mine.action_unarchive}.items():
+            with self.subTest(reactivate=label), self.assertRaises(AccessError):
+                reactivate()
+        record.invalidate_recordset()
+        self.assertFalse(record.active)
+        self.assertStatus(self.whoami(key), 401)
+
+    def test_manager_changes_of_a_key_are_logged_and_apply_at_once(self):
+        key = self.env["api.key"]._generate(self.api, self.api_user, "handed over")
+        record = self.env["api.key"].search([("name", "=", "handed over")])
+        self.assertIn("api_caller", self.whoami(key).text)
+        with capture_logs("odoo.addons.api_auth_apikey.models.api_key") as logs:
+            record.with_user(self.api_manager).write({"user_id": self.other_user.id})
+        self.assertIn("other_caller", self.assertStatus(self.whoami(key), 200).text)
+        output = "\n".join(logs.output)
+        self.assertIn("INFO", output)
+        for login in ("api_caller", "other_caller", "api_admin"):
+            self.assertIn(login, output)
+        self.assertNotIn(key[:INDEX_SIZE], output)
