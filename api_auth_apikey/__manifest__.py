@@ -1,7 +1,7 @@
 {
     "name": "API Authentication: API Keys",
     "summary": "Authenticate API calls with per-user, per-API keys in the x-api-key header",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Technical/API",
     "website": "https://github.com/odoo-api-framework/api-framework",
     "author": "API Framework contributors",

@@ -36,7 +36,8 @@ class ApiApi(models.Model):
 
     @api.model
     def _api_denied_models(self):
-        return super()._api_denied_models() | {"api.key", "api.key.generate"}
+        return super()._api_denied_models() | {
+            "api.key", "api.key.generate", "api.key.show"}
 
     def _api_auth_challenge_apikey(self):
         return f'APIKey realm="{self.name}", header="x-api-key"'

@@ -5,7 +5,7 @@ from unittest import SkipTest
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.api_framework_base.tests.common import ApiHttpCase, capture_logs
 
@@ -33,6 +33,26 @@ class TestApiKey(ApiHttpCase):
 
     def whoami(self, key):
         return self.api_call("GET", "/key-test/whoami", headers={"x-api-key": key})
+
+    def rows_holding(self, secret):
+        """Return ``(table, column)`` of every text column in which a row holds ``secret``."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT c.table_name, c.column_name
+              FROM information_schema.columns c
+              JOIN information_schema.tables t
+                ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+               AND c.data_type IN ('character varying', 'text', 'jsonb')
+        """)
+        found = []
+        for table, column in self.env.cr.fetchall():
+            self.env.cr.execute(
+                f'SELECT 1 FROM "{table}" WHERE "{column}"::text LIKE %s LIMIT 1',
+                [f"%{secret}%"])
+            if self.env.cr.fetchone():
+                found.append((table, column))
+        return found
 
     def test_key_stored_as_hash_with_index(self):
         with capture_logs("odoo.addons.api_auth_apikey.models.api_key") as logs:
@@ -103,18 +123,48 @@ class TestApiKey(ApiHttpCase):
     def test_wizard_generates_own_key_once(self):
         wizard = self.env["api.key.generate"].with_user(self.api_user).create(
             {"api_id": self.api.id, "name": "wizard"})
-        wizard.action_generate()
-        key = wizard.key
+        action = wizard.action_generate()
+        key = action["context"]["default_key"]
         self.assertTrue(key)
         self.assertStatus(self.whoami(key), 200)
         other = self.env["api.key.generate"].with_user(self.api_user).create(
             {"api_id": self.api.id, "name": "for other", "user_id": self.other_user.id})
         with self.assertRaises(AccessError):
             other.action_generate()
-        manual = self.env["api.key.generate"].with_user(self.api_user).create(
-            {"api_id": self.api.id, "name": "manual", "manual_key": "x" * 30})
         with self.assertRaises(AccessError):
-            manual.action_generate()
+            self.env["api.key.generate"].with_user(self.api_user).create(
+                {"api_id": self.api.id, "name": "manual", "manual_key": "x" * 30})
+
+    def test_wizard_shows_the_key_once_and_stores_it_nowhere(self):
+        wizard = self.env["api.key.generate"].with_user(self.api_user).create(
+            {"api_id": self.api.id, "name": "shown once"})
+        action = wizard.action_generate()
+        key = action["context"]["default_key"]
+        self.assertEqual(self.rows_holding(key), [])
+        self.assertFalse(wizard.exists())
+        self.assertEqual(action["res_model"], "api.key.show")
+        shown = Form(self.env[action["res_model"]].with_user(self.api_user)
+                     .with_context(action["context"]), view=action["views"][0][0])
+        self.assertEqual(shown.key, key)
+        self.assertEqual(shown.api_id, self.api)
+        self.assertEqual(shown.user_id, self.api_user)
+        self.assertStatus(self.whoami(key), 200)
+
+    def test_key_entered_by_hand_is_stored_nowhere_in_clear(self):
+        self.api.apikey_allow_manual = True
+        manual = "typed-by-hand-0123456789-abcdefgh"
+        wizard = self.env["api.key.generate"].with_user(self.api_manager).create(
+            {"api_id": self.api.id, "name": "by hand", "manual_key": manual})
+        self.assertEqual(self.rows_holding(manual), [])
+        with self.assertRaises(ValidationError):
+            self.env["api.key.generate"].with_user(self.api_manager).create(
+                {"api_id": self.api.id, "name": "too short", "manual_key": "short"})
+        action = wizard.action_generate()
+        self.assertFalse(action["context"]["default_key"])  # the manager typed it
+        self.assertEqual(self.rows_holding(manual), [])
+        record = self.env["api.key"].search([("name", "=", "by hand")])
+        self.assertEqual((record.index, record.last_four), (manual[:INDEX_SIZE], manual[-4:]))
+        self.assertStatus(self.whoami(manual), 200)
 
     def test_users_cannot_reassign_extend_or_reactivate_their_keys(self):
         soon = fields.Datetime.now() + timedelta(days=1)
