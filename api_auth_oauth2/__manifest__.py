@@ -1,7 +1,7 @@
 {
     "name": "API Authentication: OAuth2",
     "summary": "Odoo as an OAuth 2.0 authorization server for its APIs (authlib, JWT tokens)",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Technical/API",
     "website": "https://github.com/odoo-api-framework/api-framework",
     "author": "API Framework contributors",

@@ -156,10 +156,23 @@ class ApiOauth2Client(models.Model):
         return secret
 
     def action_generate_secret(self):
-        """Open the wizard that generates the secret and shows it once."""
+        """Replace the client's secret by a new one and open the form that shows it once.
+
+        The secret travels in the action's context only, as Odoo shows a new API key
+        (``res.users.apikeys.show``): no table ever holds it in clear."""
         self.ensure_one()
-        wizard = self.env["api.oauth2.client.secret"].create({"client_id": self.id})
-        return wizard.action_generate()
+        self.check_access("write")
+        secret = self._generate_secret()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Client Secret"),
+            "res_model": "api.oauth2.client.secret",
+            "view_mode": "form",
+            "target": "new",
+            "views": [(self.env.ref("api_auth_oauth2.oauth2_client_secret_view_form").id,
+                       "form")],
+            "context": {"default_client_identifier": self.client_id, "default_secret": secret},
+        }
 
     def action_revoke_tokens(self):
         """Revoke every token issued to these clients."""

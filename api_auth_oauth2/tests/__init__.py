@@ -1,2 +1,3 @@
 from . import test_oauth2_flows
 from . import test_oauth2_delegated
+from . import test_oauth2_client_secret

@@ -1,27 +1,14 @@
 from odoo import fields, models
 
 
-class ApiOauth2ClientSecret(models.TransientModel):
-    """Generate a client secret and show it once."""
+class ApiOauth2ClientSecret(models.AbstractModel):
+    """Show a new client secret once: the secret lives in the action's context, and only
+    its hash in a table (``api.oauth2.client.action_generate_secret`` opens it)."""
 
     _name = "api.oauth2.client.secret"
-    _description = "Generate an OAuth2 Client Secret"
+    _description = "Show an OAuth2 Client Secret"
 
-    client_id = fields.Many2one("api.oauth2.client", required=True, ondelete="cascade")
-    client_identifier = fields.Char(related="client_id.client_id", string="Client ID")
+    # the form's onchange needs an id to return the default values
+    id = fields.Id()
+    client_identifier = fields.Char(string="Client ID", readonly=True)
     secret = fields.Char(readonly=True)
-
-    def action_generate(self):
-        """Replace the client's secret by a new one and show it."""
-        self.ensure_one()
-        self.client_id.check_access("write")
-        self.secret = self.client_id._generate_secret()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "views": [(self.env.ref("api_auth_oauth2.oauth2_client_secret_view_form").id,
-                       "form")],
-        }
