@@ -180,6 +180,34 @@ class TestOtherGrants(OAuth2HttpCase):
         self.assertStatus(response, 401)
         self.assertIn('error="invalid_token"', response.headers["WWW-Authenticate"])
 
+    def test_a08_revoked_opaque_access_token_is_refused_at_once(self):
+        opaque_api = self.create_api("oauth_opaque", "rest_json", "oauth2",
+                                     oauth2_token_format="opaque")
+        client = self.env["api.oauth2.client"].create({
+            "name": "Opaque Sync", "api_id": opaque_api.id,
+            "grant_client_credentials": True, "user_id": self.api_user.id})
+        session = self.oauth_session(client, client._generate_secret())
+        self.env.flush_all()  # authlib's session, unlike self.opener, does not flush
+        token_url = self.api_url("/oauth2/token", opaque_api)
+
+        token = session.fetch_token(token_url, grant_type="client_credentials")["access_token"]
+        self.assertEqual(token.count("."), 0)
+        self.assertStatus(self.call_api(token, api=opaque_api), 200)
+        self.assertStatus(self.call_api(token, api=opaque_api), 200)
+        response = session.revoke_token(self.api_url("/oauth2/revoke", opaque_api),
+                                        token=token, token_type_hint="access_token")
+        self.assertStatus(response, 200)
+        response = self.call_api(token, api=opaque_api)
+        self.assertStatus(response, 401)
+        self.assertIn('error="invalid_token"', response.headers["WWW-Authenticate"])
+
+        # The same from the backend's Revoke button.
+        token = session.fetch_token(token_url, grant_type="client_credentials")["access_token"]
+        self.assertStatus(self.call_api(token, api=opaque_api), 200)
+        self.env["api.oauth2.token"].with_user(self.api_manager).search(
+            [("access_token_hash", "=", digest(token))]).action_revoke()
+        self.assertStatus(self.call_api(token, api=opaque_api), 401)
+
     def test_a08_revoking_the_refresh_token_ends_the_grant(self):
         session, token = self.fetch_code_token()
         response = session.revoke_token(self.api_url("/oauth2/revoke"),
