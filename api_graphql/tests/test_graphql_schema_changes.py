@@ -1,5 +1,10 @@
 """The cached schema follows the models, the fields and the API's access at once."""
 
+import gc
+import types
+import weakref
+
+from odoo.api import Environment
 from odoo.tests import tagged
 
 from .common import GraphQLHttpCase
@@ -55,6 +60,31 @@ class TestGraphQLSchemaUserMode(SchemaChangesCase):
         field.unlink()
         self.assertNotIn("x_gql_rank", self.served_fields("ResPartner"))
         self.assertUnknownField(query, "x_gql_rank")
+
+    def test_replaced_schema_is_freed(self):
+        self.assertIn("name", self.served_fields("ResPartner"))  # documents cached
+        old = weakref.ref(self.api._api_graphql_schema())
+        self.registry.clear_cache()
+        self.assertIn("name", self.served_fields("ResPartner"))
+        self.assertIsNot(self.api._api_graphql_schema(), old())
+        gc.collect()
+        self.assertIsNone(old(), "the replaced schema stays in memory")
+
+    def test_schema_keeps_no_environment(self):
+        # an environment would keep the record cache of the request that built the schema
+        # (what the schema holds itself: neither classes nor the globals of functions)
+        stack, seen = [self.api._api_graphql_schema()], set()
+        while stack:
+            item = stack.pop()
+            if id(item) in seen or isinstance(item, (type, types.ModuleType)):
+                continue
+            seen.add(id(item))
+            self.assertNotIsInstance(item, Environment)
+            if isinstance(item, types.FunctionType):
+                stack.extend([*(item.__closure__ or ()), *(item.__defaults__ or ()),
+                              *(item.__kwdefaults__ or {}).values()])
+            else:
+                stack.extend(gc.get_referents(item))
 
     def test_model_the_user_cannot_read_leaves_schema(self):
         settings = self.env.ref("base.group_system")

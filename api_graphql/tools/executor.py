@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Any
 
@@ -43,7 +44,11 @@ MAX_ERRORS = 50
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 MAX_QUERY_LENGTH = 100_000
 DOCUMENT_CACHE_SIZE = 256
-_DOCUMENT_CACHE: OrderedDict[tuple, tuple[DocumentNode, list[GraphQLError]]] = OrderedDict()
+# Validated documents per schema: a schema dropped from the registry cache (after any change
+# of models, fields or access) is freed with its documents, not kept alive by them.
+_DOCUMENT_CACHES: weakref.WeakKeyDictionary[
+    GraphQLSchema, OrderedDict[tuple, tuple[DocumentNode, list[GraphQLError]]]
+] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
 
 
@@ -136,11 +141,14 @@ def _prepare_document(schema: GraphQLSchema, query: str, options: ExecutionOptio
     Documents are immutable once validated, so the last ones are kept per schema and
     limits: clients send the same few queries over and over.
     """
-    key = (schema, query, options.max_depth, options.max_complexity, options.introspection)
+    key = (query, options.max_depth, options.max_complexity, options.introspection)
     with _CACHE_LOCK:
-        cached = _DOCUMENT_CACHE.get(key)
+        cache = _DOCUMENT_CACHES.get(schema)
+        if cache is None:
+            cache = _DOCUMENT_CACHES[schema] = OrderedDict()
+        cached = cache.get(key)
         if cached is not None:
-            _DOCUMENT_CACHE.move_to_end(key)
+            cache.move_to_end(key)
             return cached
     document = parse(query)
     rewrite_scalar_twins(schema, document)
@@ -149,9 +157,9 @@ def _prepare_document(schema: GraphQLSchema, query: str, options: ExecutionOptio
         rules.append(NoSchemaIntrospectionCustomRule)
     errors = validate(schema, document, rules, max_errors=MAX_ERRORS)
     with _CACHE_LOCK:
-        _DOCUMENT_CACHE[key] = (document, errors)
-        while len(_DOCUMENT_CACHE) > DOCUMENT_CACHE_SIZE:
-            _DOCUMENT_CACHE.popitem(last=False)
+        cache[key] = (document, errors)
+        while len(cache) > DOCUMENT_CACHE_SIZE:
+            cache.popitem(last=False)
     return document, errors
 
 

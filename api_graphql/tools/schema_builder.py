@@ -122,7 +122,7 @@ class SchemaBuilder:
 
     def __init__(self, env: Environment, model_fields: dict[str, frozenset[str] | None],
                  denied_fields: dict[str, set[str]]):
-        self.env = env
+        self.env: Environment | None = env
         self.model_fields = model_fields
         self.denied_fields = denied_fields
         self.models: dict[str, ModelInfo] = {}
@@ -148,6 +148,9 @@ class SchemaBuilder:
             mutation=GraphQLObjectType("Mutation", self._mutation_fields),
             types=[GraphQLAnyScalar, GraphQLDateScalar, GraphQLDateTimeScalar],
         )
+        # The types keep their field thunks, and so this builder: let the environment of
+        # the request that built the schema (its transaction's record cache) go with it.
+        self.env = None
         _logger.info("GraphQL schema with %s models built in %.0f ms", len(self.models),
                      (time.perf_counter() - started) * 1000)
         return schema
