@@ -6,7 +6,8 @@ from .common import ApiDocCase
 
 # Runs in the page: enters the API key, waits until the viewer shows the allowed models
 # and none other, then runs ``extra`` (async code) and signals success. Any console error
-# or uncaught exception of the page fails the test (Odoo's ChromeBrowser watches them).
+# or uncaught exception of the page fails the test (Odoo's ChromeBrowser watches them), and
+# so does any resource the page loaded from another host than the test server.
 BROWSER_CODE = """
 (async () => {
     const deadline = Date.now() + 40000;
@@ -30,6 +31,13 @@ BROWSER_CODE = """
             }
         }
         %(extra)s
+        // everything the page loaded came from this server: no CDN, no other host
+        const foreign = performance.getEntriesByType("resource")
+            .map((entry) => entry.name)
+            .filter((url) => !url.startsWith(location.origin + "/"));
+        if (foreign.length) {
+            throw new Error("loaded from another host: " + foreign.join(", "));
+        }
         console.log("test successful");
     } catch (error) {
         console.error("api_doc browser test: " + error.message);
