@@ -23,7 +23,9 @@ Extending:
   ``_api_auth_challenge_<value>(self)`` returning the ``WWW-Authenticate`` header value;
 - a protocol addon adds a value to ``protocol`` and implements
   ``_api_serve_<value>(self, api_request)`` and ``_api_error_response_<value>(self,
-  api_request, error)``.
+  api_request, error)``. It calls methods through ``ApiRequest.call_method``; when it
+  creates or writes records itself, it checks the values with
+  ``ApiRequest.check_values`` and verifies the records written (tools/values_check.py).
 """
 
 import json
@@ -45,6 +47,7 @@ from ..tools.errors import ApiError, format_traceback, to_api_error
 from ..tools.redaction import CREDENTIAL_PARAMETERS
 from ..tools.routes import build_route_map
 from ..tools.serialization import json_dumps
+from ..tools.values_check import ValuesCheck
 
 _logger = logging.getLogger(__name__)
 
@@ -73,6 +76,20 @@ DENIED_MODELS = {
 # Fields never served, whatever the access mode.
 DENIED_FIELDS = {
     "res.users": {"password", "new_password", "api_key_ids", "totp_secret", "signup_token"},
+}
+
+# Methods never called, whatever the access mode: they manage credentials (passwords,
+# API keys, second factors, sign-up and reset tokens, devices). Methods Odoo guards with
+# ``check_identity`` are refused as well, on any model.
+DENIED_METHODS = {
+    "res.users": {
+        "change_password", "preference_change_password", "api_key_wizard",
+        "action_revoke_all_devices", "authenticate", "check",
+        # auth_signup, auth_totp, auth_totp_mail, auth_passkey
+        "signup", "reset_password", "action_reset_password", "action_totp_disable",
+        "action_totp_enable_wizard", "action_totp_invite", "action_create_passkey",
+    },
+    "res.partner": {"signup_prepare", "signup_cancel", "signup_get_auth_param"},
 }
 
 CUSTOM_ROUTE_MAPS = {}
@@ -671,12 +688,20 @@ class ApiApi(models.Model):
         model = api_request.env[model_name]
         if self.access_mode != "sudo":
             access = "read" if operation == "call" else operation
-            if not model.has_access(access):
+            if not model.has_access(access) and not self._api_self_writable(model, access):
                 raise AccessError(self.env._(
                     "You are not allowed to %(operation)s %(model)s records.",
                     operation=access, model=model_name,
                 ))
         return model
+
+    @api.model
+    def _api_self_writable(self, model, operation):
+        """Whether Odoo itself decides if ``model`` may be written without the right to:
+        users write their own ``SELF_WRITEABLE_FIELDS`` (name, signature, tz...) with no
+        write right on res.users. The ORM then checks the right unless every value is one
+        of those fields on the caller's own record, as in Odoo's RPC."""
+        return operation == "write" and hasattr(type(model), "SELF_WRITEABLE_FIELDS")
 
     def _api_check_operation(self, api_request, model_name, operation):
         """Hook: raise an :class:`ApiError` when the credential of the call does not allow
@@ -689,9 +714,14 @@ class ApiApi(models.Model):
         credentials; authentication addons add their own."""
         return DENIED_MODELS
 
+    @api.model
+    def _api_denied_fields(self):
+        """Hook: return ``{model name: field names}`` never served in any access mode."""
+        return DENIED_FIELDS
+
     def _api_field_allowed(self, api_request, model, field_name, operation):
         field = model._fields.get(field_name)
-        if field is None or field_name in DENIED_FIELDS.get(model._name, ()):
+        if field is None or field_name in self._api_denied_fields().get(model._name, ()):
             return False
         if not field.is_accessible(api_request.env(su=False)):
             return False
@@ -711,6 +741,19 @@ class ApiApi(models.Model):
                 continue
             names.append(name)
         return names
+
+    def _api_display_name_served(self, api_request, field):
+        """Whether a many2one answers ``[id, display name]`` rather than its id alone.
+
+        Where an allow-list applies, the name is a record's own data: it is served only
+        when the API serves the related model for reading without an access domain (a
+        name could otherwise show a record the API does not serve)."""
+        if field.comodel_name in self._api_denied_models():
+            return False
+        if not self._api_uses_allow_list():
+            return True
+        rule = self._api_access_rules().get(field.comodel_name)
+        return bool(rule and rule["operations"]["read"] and not rule["domain"])
 
     def _api_comodel_readable(self, api_request, field):
         if field.comodel_name in self._api_denied_models():
@@ -736,6 +779,14 @@ class ApiApi(models.Model):
                            code="private_method")
 
     def _api_check_method(self, api_request, model, method_name):
+        """Return the public method ``method_name`` of ``model`` once the access mode lets
+        call it.
+
+        Methods that manage credentials are never called. In the User mode every other
+        public method runs, as through Odoo's RPC. Where an allow-list applies, and in the
+        Superuser mode always, only the methods whose arguments the framework checks
+        (:data:`CHECKED_METHODS`) run, and those a manager names in the model's rule: these
+        run with the user's or superuser's rights, without field or domain checks."""
         self._api_check_method_name(method_name)
         try:
             method = get_public_method(model, method_name)
@@ -745,12 +796,29 @@ class ApiApi(models.Model):
         except AccessError:
             raise ApiError(403, f"The method {method_name!r} cannot be called remotely.",
                            code="private_method") from None
-        rule = self._api_rule(model._name)
-        if rule and rule["methods"] is not None and method_name not in rule["methods"] \
-                and method_name not in READ_METHODS and method_name not in WRITE_METHODS:
-            raise ApiError(403, f"This API does not allow calling {method_name!r}.",
-                           code="method_not_allowed")
+        if self._api_is_credential_method(model, method_name):
+            raise ApiError(403, f"{model._name}.{method_name} manages credentials and is "
+                                "never called through an API.", code="method_not_allowed")
+        if self.access_mode != "user" and method_name not in CHECKED_METHODS:
+            rule = self._api_rule(model._name)
+            if not rule or not rule["methods"] or method_name not in rule["methods"]:
+                raise ApiError(403, f"This API does not allow calling {method_name!r}.",
+                               code="method_not_allowed")
         return method
+
+    @api.model
+    def _api_denied_methods(self):
+        """Hook: return ``{model name: method names}`` never called in any access mode,
+        because they manage credentials; authentication addons add their own."""
+        return DENIED_METHODS
+
+    @api.model
+    def _api_is_credential_method(self, model, method_name):
+        if method_name in self._api_denied_methods().get(model._name, ()):
+            return True
+        # Odoo asks for the password again before these (res_users.check_identity)
+        return any(getattr(cls.__dict__.get(method_name), "__has_check_identity", False)
+                   for cls in type(model).__mro__)
 
     def _api_check_domain(self, api_request, model, domain):
         """Refuse a malformed domain, or one that filters on a field the caller may not
@@ -826,14 +894,53 @@ class ApiApi(models.Model):
                            code="record_not_found")
         return records
 
+    def _api_records_outside(self, api_request, records):
+        """Return the ids of ``records`` outside their model's access domain (none, and no
+        query, when the model has no access domain)."""
+        domain = self._api_access_domain(api_request, records)
+        if not records or not domain:
+            return set()
+        found = records.with_context(active_test=False).search(
+            [("id", "in", records.ids)] + domain)
+        return set(records.ids) - set(found.ids)
+
+    def _api_check_written(self, api_request, records):
+        """Raise 403 when created or written ``records`` lie outside the access domain:
+        the API could never read them back. The transaction then rolls back."""
+        outside = self._api_records_outside(api_request, records)
+        if outside:
+            raise ApiError(403, f"Records {sorted(outside)} of {records._name} would lie "
+                                "outside this API's access domain.",
+                           code="outside_access_domain")
+        return records
+
+    def _api_check_values(self, api_request, model, values, operation, records=None):
+        """Check the values ``operation`` (create or write) gives to ``model`` or to
+        ``records``, nested relations included; return the :class:`ValuesCheck` whose
+        ``verify(records)`` checks the records once written."""
+        return ValuesCheck(api_request).check(model, values, operation, records)
+
+    def _api_check_context_defaults(self, api_request, model):
+        """Refuse ``default_<field>`` context keys of ``model`` for fields the API does not
+        let create, and for fields no access mode serves."""
+        if any(isinstance(key, str) and key.startswith("default_")
+               for key in model.env.context):
+            ValuesCheck(api_request).check_defaults(model)
+
 
 # Methods whose operation for the allow-list is known; every other public method is "call".
 READ_METHODS = {
-    "search", "search_read", "search_count", "read", "read_group", "fields_get",
-    "name_search", "default_get", "check_access_rights", "has_access", "web_search_read",
-    "web_read", "name_get", "export_data",
+    "search", "search_read", "search_count", "search_fetch", "read", "read_group",
+    "web_read_group", "fields_get", "name_search", "default_get", "check_access_rights",
+    "has_access", "web_search_read", "web_read", "export_data",
 }
-WRITE_METHODS = {"create": "create", "write": "write", "unlink": "unlink", "copy": "create"}
+WRITE_METHODS = {
+    "create": "create", "write": "write", "update": "write", "unlink": "unlink",
+    "copy": "create",
+}
+# The methods whose arguments and results the framework checks (api_method_call.py): the
+# only ones that run where an allow-list applies or as superuser, unless a rule names more.
+CHECKED_METHODS = frozenset(READ_METHODS) | frozenset(WRITE_METHODS)
 
 
 def method_operation(method_name):

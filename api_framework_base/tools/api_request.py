@@ -179,5 +179,32 @@ class ApiRequest:
         """Raise 404 unless all ``records`` exist and lie within the access domain."""
         return self.api._api_check_records(self, records, operation)
 
+    def check_values(self, model, values, operation="create", records=None):
+        """Check values before ``create`` (``values`` a dict or a list of dicts) or
+        ``write`` (on ``records``) and return the check to verify once they are written::
+
+            check = api_request.check_values(model, values, "write", records)
+            records.write(values)
+            check.verify(records)
+
+        Raises 400 for malformed values, 403 for a field not allowed for the operation, a
+        relation leading outside the API, or a command whose operation the API does not
+        allow on the related model (create, write, delete; link and set read), 404 when a
+        command names records outside that model's access domain; then ``verify`` raises
+        403 when the records written, or lines created or updated through them, lie
+        outside their access domains. Fields and models never served are refused at
+        every level in every mode, and so are ``default_<field>`` context keys for fields
+        not allowed. See ``tools/values_check.py``."""
+        return self.api._api_check_values(self, model, values, operation, records)
+
+    def check_written(self, records):
+        """Raise 403 when created or written ``records`` lie outside the access domain."""
+        return self.api._api_check_written(self, records)
+
+    def check_context_defaults(self, model):
+        """Raise 403 for ``default_<field>`` keys of ``model``'s context naming a field the
+        API does not let create (``check_values`` does it for the models it creates on)."""
+        return self.api._api_check_context_defaults(self, model)
+
     def elapsed_ms(self):
         return (time.perf_counter() - self.started) * 1000.0
