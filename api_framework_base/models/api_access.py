@@ -19,11 +19,19 @@ class ApiAccess(models.Model):
     perm_create = fields.Boolean(string="Create")
     perm_write = fields.Boolean(string="Write")
     perm_unlink = fields.Boolean(string="Delete")
-    perm_call = fields.Boolean(string="Call Methods")
+    perm_call = fields.Boolean(
+        string="Call Methods",
+        help="Allow calling the methods listed in Allowed Methods.",
+    )
     method_names = fields.Char(
         string="Allowed Methods",
-        help="Public methods that may be called, separated by commas. Empty allows every "
-             "public method when Call Methods is checked.",
+        help="Public methods that may be called besides those whose arguments the "
+             "framework checks (search, read, read_group, fields_get, create, write, "
+             "unlink, copy...), separated by commas, when Call Methods is checked. Empty "
+             "allows none. A method named here runs with the user's rights, or the "
+             "superuser's in the Superuser mode, without the field and domain checks of "
+             "this rule: name only methods you trust with every field and record of the "
+             "model. Methods that manage credentials are never called.",
     )
     field_ids = fields.Many2many(
         "ir.model.fields", string="Allowed Fields",
