@@ -138,8 +138,16 @@ def _write_with_registry(dbname, vals_list):
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
 
-    registry = Registry(dbname)
+    # The request that queued the log loaded the registry. ``Registry(dbname)``, which a
+    # new environment calls too, waits for the registries' lock, held by whichever thread
+    # loads or updates any registry of the process for as long as that takes (and by the
+    # main thread while a server preloads its databases, tests included); only a registry
+    # not loaded or not ready yet is worth that wait.
+    registry = Registry.registries.get(dbname)
+    if registry is None or not registry.ready:
+        registry = Registry(dbname)
     with registry.cursor() as cr:
+        cr.transaction = api.Transaction(registry)
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["api.log"]._api_log_write(vals_list)
 
