@@ -58,7 +58,12 @@ print("BENCH-SETUP " + json.dumps(keys))
 
 
 def odoo_args():
-    script = 'source "$1/bin/_env.sh" && printf "%s\\n" "${ODOO_ARGS[@]}"'
+    """Return Odoo's arguments from bin/_env.sh, and take its PostgreSQL settings (PGHOST,
+    PGPORT, PGUSER and their defaults) for this script's own connections."""
+    script = (
+        'source "$1/bin/_env.sh" && printf "%s\\n" "$PGHOST" "$PGPORT" "$PGUSER" '
+        '"${ODOO_ARGS[@]}"'
+    )
     out = subprocess.run(
         ["bash", "-c", script, "bash", str(REPO)],
         check=True,
@@ -66,7 +71,9 @@ def odoo_args():
         text=True,
         stdin=subprocess.DEVNULL,
     )
-    return [line for line in out.stdout.splitlines() if line]
+    lines = out.stdout.splitlines()
+    os.environ.update(PGHOST=lines[0], PGPORT=lines[1], PGUSER=lines[2])
+    return [line for line in lines[3:] if line]
 
 
 def run(cmd, log, stdin=None):
