@@ -34,6 +34,7 @@ _logger = logging.getLogger(__name__)
 
 # Request bodies larger than this are summarised without being read.
 MAX_READ_BYTES = 8 * 1024 * 1024
+ERROR_MESSAGE_LENGTH = 1000
 
 LogSettings = namedtuple(
     "LogSettings", "api_id mode bodies tail_length company_id protocol")
@@ -145,7 +146,7 @@ class ApiApi(models.Model):
             "method": httprequest.method,
             "path": httprequest.path,
             "query_string": masking.mask_query_string(
-                httprequest.query_string.decode("latin-1")),
+                httprequest.query_string.decode("latin-1"), protocol=settings.protocol),
             "request_headers": masking.format_headers(httprequest.headers.items()),
             "status": response.status_code,
             "response_headers": masking.format_headers(response.headers.items()),
@@ -155,18 +156,19 @@ class ApiApi(models.Model):
         }
         if settings.bodies:
             vals["request_body"] = self._api_log_request_body(
-                httprequest, settings.tail_length)
+                httprequest, settings.tail_length, settings.protocol)
             vals["response_body"] = self._api_log_response_body(
                 response, settings.tail_length)
         if exc is not None:
             error = api_request.error
             vals["error_type"] = f"{type(exc).__module__}.{type(exc).__qualname__}"
-            vals["error_message"] = str(error.detail if error else exc)[:1000]
+            vals["error_message"] = masking.mask_text(
+                str(error.detail if error else exc)[:ERROR_MESSAGE_LENGTH])
             vals["traceback"] = masking.mask_text(format_traceback(exc))
         return vals
 
     @api.model
-    def _api_log_request_body(self, httprequest, tail_length):
+    def _api_log_request_body(self, httprequest, tail_length, protocol=None):
         mimetype = httprequest.mimetype or ""
         length = httprequest.content_length or 0
         if mimetype and not masking.is_text_media(mimetype) \
@@ -180,9 +182,10 @@ class ApiApi(models.Model):
         data = httprequest.get_data(cache=True, parse_form_data=False)
         if not data and length and "x-www-form-urlencoded" in mimetype:
             # Already parsed into the form by the protocol.
-            return masking.cut(masking.mask_query_string(url_encode(httprequest.form)),
-                               tail_length)
-        return masking.body_to_text(data, mimetype, tail_length)
+            return masking.cut(
+                masking.mask_query_string(url_encode(httprequest.form), protocol=protocol),
+                tail_length)
+        return masking.body_to_text(data, mimetype, tail_length, protocol)
 
     @api.model
     def _api_log_response_body(self, response, tail_length):

@@ -5,10 +5,11 @@ import io
 import json
 
 from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.urls import url_encode
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools import masking
+from ..tools import graphql_masking, masking
 from ..tools.masking import MASK
 
 
@@ -97,3 +98,87 @@ class TestMasking(BaseCase):
         text = masking.multipart_to_text(form, files, 0)
         self.assertNotIn("pw-6", text)
         self.assertEqual(json.loads(text)["photo"], "<file 'a.png', 40 bytes, image/png>")
+
+    def test_credential_parameters_of_urls_in_headers_are_masked(self):
+        text = masking.format_headers([
+            ("Location", "https://app.example.com/cb?code=c-7&state=st-7"),
+            ("Location", "https://app.example.com/cb?code=c-8"),
+            ("Location", "https://app.example.com/cb#access_token=at-7&expires_in=3600"),
+            ("Referer", "https://host/api?limit=5&api_key=ak-7"),
+            ("Refresh", "0; url=/next?refresh_token=rt-7&page=2"),
+            ("Link", '<https://host/api?page=2&token=tk-7>; rel="next"'),
+            ("Location", "/web/login?redirect=%2Foauth%2Fauthorize"),
+        ])
+        for secret in ("c-7", "c-8", "at-7", "ak-7", "rt-7", "tk-7"):
+            self.assertNotIn(secret, text)
+        self.assertIn(f"Location: https://app.example.com/cb?code={MASK}&state=st-7", text)
+        self.assertIn("expires_in=3600", text)
+        self.assertIn('rel="next"', text)
+        # Nothing to mask: the value is kept as it was sent.
+        self.assertIn("Location: /web/login?redirect=%2Foauth%2Fauthorize", text)
+
+    def test_html_fields_and_attributes_named_as_secrets_are_masked(self):
+        page = ('<form><input type="hidden" name="csrf_token" value="csrf-9"/>'
+                '<input type="hidden" name="state" value="st-9"/>'
+                '<input type=password name=pw value=pw-9>'
+                '<div data-api-key=\'ak-9\'>x</div></form>'
+                '<meta name="csrf-token" content="meta-9">'
+                '<script>var odoo = {csrf_token: "js-9", debug: ""};</script>')
+        text = masking.body_to_text(page.encode(), "text/html", 0)
+        for secret in ("csrf-9", "pw-9", "ak-9", "meta-9", "js-9"):
+            self.assertNotIn(secret, text)
+        self.assertIn(f'<input type="hidden" name="csrf_token" value="{MASK}"/>', text)
+        self.assertIn('name="state" value="st-9"', text)
+
+    def test_graphql_literals_in_secret_places_are_masked(self):
+        query = ('mutation ($p: String = "dflt-1", $m: String, $a: [String]) {\n'
+                 '  callResUsers(method: "change_password", args: ["old-1", "new-1"])\n'
+                 '  b: createResUsers(values: {login: "ann", password: "pw-1", n: 5}) { id }\n'
+                 '  c: callResPartner(method: "write", args: [[1], {name: "Bob", apiKey: 42}])\n'
+                 '  d: updateResUsers(id: 1, values: {password: $p}) { id }\n'
+                 '  e: callResUsers(method: $m, args: $a)\n'
+                 '  f: ResUsers(method_name: "authenticate", method_parameters: ["db", "x-1"])\n'
+                 '}  # kept as sent')
+        body = json.dumps({"query": query, "variables": {
+            "p": "var-1", "m": "change_password", "a": ["var-2"], "password": "var-3"}})
+        text = masking.body_to_text(body.encode(), "application/json", 0, "graphql")
+        for secret in ("dflt-1", "old-1", "new-1", "pw-1", "42", "var-1", "var-2", "var-3",
+                       "x-1"):
+            self.assertNotIn(secret, text)
+        logged = json.loads(text)
+        self.assertIn('callResUsers(method: "change_password", args: ["%s", "%s"])'
+                      % (MASK, MASK), logged["query"])
+        self.assertIn('{login: "ann", password: "%s", n: 5}' % MASK, logged["query"])
+        self.assertIn('{name: "Bob", apiKey: "%s"}' % MASK, logged["query"])
+        self.assertTrue(logged["query"].endswith("}  # kept as sent"))
+        self.assertEqual(logged["variables"]["m"], "change_password")
+
+    def test_graphql_get_query_string_and_raw_document_are_masked(self):
+        query = 'mutation { callResUsers(method: "change_password", args: ["old-2", "new-2"]) }'
+        text = masking.mask_query_string(
+            url_encode({"query": query, "variables": '{"password": "var-4"}'}), "graphql")
+        for secret in ("old-2", "new-2", "var-4"):
+            self.assertNotIn(secret, text)
+        self.assertIn("change_password", text)
+        raw = masking.body_to_text(query.encode(), "application/graphql", 0)
+        self.assertNotIn("old-2", raw)
+
+    def test_unparsable_graphql_is_masked_whole_where_it_cannot_be_read(self):
+        broken = 'mutation { callResUsers(method: "change_password", args: ["old-3", "new-3"'
+        masked, _variables = graphql_masking.mask_graphql_document(broken)
+        self.assertEqual(masked, 'mutation { callResUsers(method: "%s", args: ["%s", "%s"'
+                         % (MASK, MASK, MASK))
+        # The lexer stops at "%": the rest is not kept.
+        masked, _variables = graphql_masking.mask_graphql_document(
+            'mutation { callResUsers(method: "set_password" % "pw-4") }')
+        self.assertNotIn("pw-4", masked)
+        not_json = '{"query": "mutation { callResUsers(method: \\"change_password\\", args: ['
+        text = masking.body_to_text(not_json.encode(), "application/json", 0, "graphql")
+        self.assertNotIn("change_password", text)
+        self.assertIn("not kept", text)
+
+    def test_graphql_without_secret_names_is_kept_as_sent(self):
+        body = b'{"query": "{ ResPartner(limit: 5, domain: [[\\"name\\", \\"=\\", \\"x\\"]]) ' \
+               b'{ id name } }"}'
+        self.assertEqual(masking.body_to_text(body, "application/json", 0, "graphql"),
+                         body.decode())

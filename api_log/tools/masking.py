@@ -3,7 +3,10 @@
 Secrets are replaced by :data:`MASK` before anything is cut or stored: credential headers
 (``x-api-key``, ``Authorization``, ``password``, cookies), and in bodies and query strings
 every member whose name holds ``password``, ``secret``, ``token``, ``api_key``... as well as
-OAuth authorization codes. Bodies are cut at a length; binary content is summarised.
+OAuth authorization codes; the query strings and fragments of URLs in other headers
+(``Location``, ``Referer``, ``Refresh``...); in HTML, the values of form fields and meta
+tags named so (a CSRF token); in GraphQL requests, the literals typed in the document (see
+:mod:`.graphql_masking`). Bodies are cut at a length; binary content is summarised.
 """
 
 from __future__ import annotations
@@ -50,7 +53,14 @@ _PAIR_PATTERN = re.compile(
 _OAUTH_CODE_PATTERN = re.compile(r"(?i)((?:^|[?&\s{,])[\"']?code[\"']?\s*[:=]\s*)"
                                  r"(\"[^\"]*\"|[^\s,&;}\"']+)")
 _XML_PATTERN = re.compile(r"(?is)(<(" + _NAME_PATTERN + r")(?:\s[^>]*)?>)[^<]*(</\2>)")
-
+# The query string or fragment of a URL in a header value (Location, Refresh, Link...).
+_URL_PARAMETERS_PATTERN = re.compile(r"([?#])([^\s<>\"'#]*=[^\s<>\"'#]*)")
+# An HTML start tag and its attributes.
+_TAG_PATTERN = re.compile(r"<[A-Za-z][^<>]*>")
+_ATTRIBUTE_PATTERN = re.compile(r"""([^\s"'<>/=]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+# Attributes that name an HTML field, and those that hold its value.
+_NAMING_ATTRIBUTES = frozenset({"name", "id", "type", "property", "itemprop", "http-equiv"})
+_VALUE_ATTRIBUTES = frozenset({"value", "content"})
 
 
 def _maybe_secret(text: str) -> bool:
@@ -85,7 +95,23 @@ def mask_header_value(name: str, value: str) -> str:
         return f"{scheme} {MASK}" if rest else MASK
     if lowered in SECRET_HEADERS or is_secret_name(lowered):
         return MASK
-    return value
+    return mask_url_parameters(value)
+
+
+def mask_url_parameters(text: str) -> str:
+    """Mask the credential parameters of the query strings and fragments of the URLs in
+    ``text``, a header value such as ``Location`` or ``Refresh``: the parameters
+    :func:`mask_query_string` masks, and ``code`` always (an OAuth redirection may carry
+    its code without any other OAuth parameter)."""
+    if "=" not in text or ("?" not in text and "#" not in text):
+        return text
+    return _URL_PARAMETERS_PATTERN.sub(_mask_url_parameters_match, text)
+
+
+def _mask_url_parameters_match(match: re.Match) -> str:
+    masked = mask_query_string(match.group(2), oauth=True)
+    # Keep the text as it was sent unless something was masked.
+    return match.group(0) if MASK not in masked else match.group(1) + masked
 
 
 def format_headers(headers: Iterable[tuple[str, str]]) -> str:
@@ -107,32 +133,43 @@ def mask_structure(value):
     return value
 
 
-def mask_form(pairs: MultiDict) -> MultiDict:
-    """Return form or query parameters with their secrets masked."""
-    oauth = _looks_oauth(pairs.keys())
+def mask_form(pairs: MultiDict, oauth: bool | None = None) -> MultiDict:
+    """Return form or query parameters with their secrets masked; ``oauth`` says whether
+    ``code`` is a secret (by default: when OAuth parameters come with it)."""
+    if oauth is None:
+        oauth = _looks_oauth(pairs.keys())
     return MultiDict([
         (key, MASK if is_secret_name(key, oauth) and value else value)
         for key, value in pairs.items(multi=True)
     ])
 
 
-def mask_query_string(query_string: str) -> str:
+def mask_query_string(query_string: str, protocol: str | None = None,
+                      oauth: bool | None = None) -> str:
     """Return a URL query string with its secret parameters masked, including every
-    parameter the APIs refuse as a credential in a URL (``username``, ``key``...)."""
+    parameter the APIs refuse as a credential in a URL (``username``, ``key``...), and for
+    the ``graphql`` protocol the literals of the document in ``query`` (and ``variables``)."""
     if not query_string:
         return ""
     masked = MultiDict([
         (key, MASK if key.lower() in CREDENTIAL_PARAMETERS and value else value)
-        for key, value in mask_form(url_decode(query_string)).items(multi=True)
+        for key, value in mask_form(url_decode(query_string), oauth).items(multi=True)
     ])
+    if protocol == "graphql":
+        from . import graphql_masking
+
+        masked = graphql_masking.mask_graphql_pairs(masked)
     return url_encode(masked, sort=False).replace("%2A", "*")
 
 
 def mask_text(text: str) -> str:
     """Mask ``name=value``, ``"name": value`` and ``<name>value</name>`` secrets in
-    text that could not be parsed, such as a cut or malformed document."""
+    text that could not be parsed, such as a cut or malformed document, and in HTML the
+    fields named as secrets (``<input name="csrf_token" value="...">``)."""
     if not _maybe_secret(text):
         return text
+    if "<" in text:
+        text = _TAG_PATTERN.sub(_mask_tag, text)
     text = _PAIR_PATTERN.sub(lambda match: match.group(1) + _quoted_mask(match.group(2)),
                              text)
     text = _XML_PATTERN.sub(lambda match: match.group(1) + MASK + match.group(3), text)
@@ -143,7 +180,30 @@ def mask_text(text: str) -> str:
 
 
 def _quoted_mask(original: str) -> str:
-    return f'"{MASK}"' if original.startswith('"') else MASK
+    quote = original[:1]
+    return f"{quote}{MASK}{quote}" if quote in ("'", '"') else MASK
+
+
+def _mask_tag(match: re.Match) -> str:
+    """Mask, in one HTML start tag, the value of a field named as a secret
+    (``name="csrf_token"``, ``type="password"``, ``<meta name="csrf-token" content=...>``)
+    and every attribute named so (``data-api-key="..."``)."""
+    tag = match.group(0)
+    if not _maybe_secret(tag):
+        return tag
+    attributes = _ATTRIBUTE_PATTERN.findall(tag)
+    named_secret = any(name.lower() in _NAMING_ATTRIBUTES and is_secret_name(value.strip("'\""))
+                       for name, _equal, value in attributes)
+
+    def replace(attribute: re.Match) -> str:
+        name = attribute.group(1).lower()
+        if (named_secret and name in _VALUE_ATTRIBUTES) or (
+                name not in _NAMING_ATTRIBUTES and is_secret_name(name)):
+            quote = attribute.group(3)[0] if attribute.group(3)[0] in "\"'" else '"'
+            return f"{attribute.group(1)}{attribute.group(2)}{quote}{MASK}{quote}"
+        return attribute.group(0)
+
+    return _ATTRIBUTE_PATTERN.sub(replace, tag)
 
 
 def is_text_media(mimetype: str) -> bool:
@@ -163,8 +223,11 @@ def cut(text: str, length: int) -> str:
     return f"{text[:length]}\n... [cut: {len(text)} characters, {length} kept]"
 
 
-def body_to_text(data: bytes, mimetype: str, length: int) -> str:
-    """Return a logged body: masked, cut at ``length`` characters; binary summarised."""
+def body_to_text(data: bytes, mimetype: str, length: int, protocol: str | None = None) -> str:
+    """Return a logged body: masked, cut at ``length`` characters; binary summarised.
+
+    ``protocol`` is the API's for request bodies: a GraphQL request has its document
+    masked too."""
     if not data:
         return ""
     mimetype = (mimetype or "").lower()
@@ -176,11 +239,16 @@ def body_to_text(data: bytes, mimetype: str, length: int) -> str:
         return binary_summary(len(data), mimetype)
     if not mimetype and "\x00" in text:
         return binary_summary(len(data), mimetype)
-    return cut(mask_body_text(text, mimetype), length)
+    return cut(mask_body_text(text, mimetype, protocol), length)
 
 
-def mask_body_text(text: str, mimetype: str) -> str:
-    """Mask the secrets of a whole text body according to its media type."""
+def mask_body_text(text: str, mimetype: str, protocol: str | None = None) -> str:
+    """Mask the secrets of a whole text body according to its media type (and for a
+    GraphQL request, its protocol)."""
+    if protocol == "graphql" or mimetype == "application/graphql":
+        from . import graphql_masking
+
+        return graphql_masking.mask_graphql_body(text, mimetype)
     if not _maybe_secret(text):
         return text
     if "x-www-form-urlencoded" in mimetype:
