@@ -8,6 +8,10 @@ without any query, then hand them over to be written in a transaction of their o
   attempt queues nothing), then written by the writer thread (tools/writer.py);
 - failure: queued at once, the request's own transaction being lost anyway.
 
+"Errors Only" logs the calls :meth:`ApiApi._api_log_is_error` tells failed: those that
+raised, those answered with a 4xx or 5xx status, and those whose body reports errors with
+a 2xx status, as GraphQL does (see :meth:`ApiApi._api_log_reported_errors`).
+
 With the registry in test mode (HttpCase), no thread runs and requests share the test
 transaction: a failed call's log is written by the request itself once its savepoint is
 rolled back; a successful call's log stays queued (test cursors ignore post-commit hooks
@@ -15,6 +19,7 @@ and roll read-only savepoints back) until ``env["api.log"]._api_log_flush()`` wr
 """
 
 import functools
+import json
 import logging
 import threading
 from collections import namedtuple
@@ -34,6 +39,8 @@ _logger = logging.getLogger(__name__)
 
 # Request bodies larger than this are summarised without being read.
 MAX_READ_BYTES = 8 * 1024 * 1024
+# Response bodies larger than this are not read for the errors they report.
+MAX_ERRORS_SCAN_BYTES = 1024 * 1024
 ERROR_MESSAGE_LENGTH = 1000
 
 LogSettings = namedtuple(
@@ -46,8 +53,8 @@ class ApiApi(models.Model):
     log_mode = fields.Selection(
         [("off", "Off"), ("errors", "Errors Only"), ("all", "All Requests")],
         string="Logging", required=True, default="errors",
-        help="Which calls are logged: none, those answered with a 4xx or 5xx status, "
-             "or all of them.")
+        help="Which calls are logged: none, those that failed (answered with a 4xx or 5xx "
+             "status, or reporting errors in their body as GraphQL does), or all of them.")
     log_bodies = fields.Boolean(
         string="Log Bodies", default=True,
         help="Keep request and response bodies, secrets masked, in the logs.")
@@ -121,13 +128,46 @@ class ApiApi(models.Model):
             if settings is None or settings.api_id != api_request.api.id:
                 return
             if settings.mode == "off" or (
-                    settings.mode == "errors" and response.status_code < 400):
+                    settings.mode == "errors"
+                    and not self._api_log_is_error(api_request, response, exc)):
                 return
             vals = self._api_log_values(api_request, response, exc, settings)
             self._api_log_submit(vals, failed=exc is not None)
         except Exception:
             _logger.exception("API %s: could not log request %s", api_request.api_name,
                               api_request.request_id)
+
+    @api.model
+    def _api_log_is_error(self, api_request, response, exc):
+        """Hook: tell whether a call failed, for the "Errors Only" logging mode.
+
+        A call failed when it raised (GraphQL answers a failed mutation with 200), when it
+        is answered with a 4xx or 5xx status, or when its body reports errors
+        (:meth:`_api_log_reported_errors`).
+        """
+        if exc is not None or response.status_code >= 400:
+            return True
+        return bool(self._api_log_reported_errors(api_request, response))
+
+    @api.model
+    def _api_log_reported_errors(self, api_request, response):
+        """Hook: return the errors a response reports in its body despite a status below
+        400, as a list of dicts with a ``message`` (empty when it reports none).
+
+        A protocol that answers errors with 200 (GraphQL over ``application/json``) says
+        so by setting ``api_request.has_errors`` to True or False; while it is unset,
+        a JSON object body with a non-empty top-level ``errors`` list reports errors
+        (the convention GraphQL and JSON:API share).
+        """
+        cached = getattr(api_request, "_api_log_reported", None)
+        if cached is not None:
+            return cached
+        flag = getattr(api_request, "has_errors", None)
+        errors = [] if flag is False else _body_errors(response)
+        if flag and not errors:
+            errors = [{"message": "The response reports errors."}]
+        api_request._api_log_reported = errors
+        return errors
 
     @api.model
     def _api_log_values(self, api_request, response, exc, settings):
@@ -165,6 +205,10 @@ class ApiApi(models.Model):
             vals["error_message"] = masking.mask_text(
                 str(error.detail if error else exc)[:ERROR_MESSAGE_LENGTH])
             vals["traceback"] = masking.mask_text(format_traceback(exc))
+        elif response.status_code < 400:
+            reported = self._api_log_reported_errors(api_request, response)
+            if reported:
+                vals.update(_reported_error_values(reported))
         return vals
 
     @api.model
@@ -207,6 +251,36 @@ class ApiApi(models.Model):
             enqueue()
         else:
             self.env.cr.postcommit.add(enqueue)
+
+
+def _body_errors(response):
+    """Return the non-empty top-level ``errors`` list of a JSON object body, or []."""
+    if response.direct_passthrough or response.is_streamed \
+            or "json" not in (response.mimetype or ""):
+        return []
+    data = response.get_data()
+    if b'"errors"' not in data or len(data) > MAX_ERRORS_SCAN_BYTES:
+        return []
+    try:
+        body = json.loads(data)
+    except (ValueError, RecursionError):
+        return []
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list):
+        return []
+    return [error if isinstance(error, dict) else {"message": str(error)}
+            for error in errors]
+
+
+def _reported_error_values(errors):
+    """Return the error type (the first error's code) and message of reported errors."""
+    extensions = errors[0].get("extensions")
+    code = extensions.get("code") if isinstance(extensions, dict) else None
+    message = "; ".join(str(error.get("message", "")) for error in errors[:10])
+    return {
+        "error_type": str(code or "reported errors")[:ERROR_MESSAGE_LENGTH],
+        "error_message": masking.mask_text(message[:ERROR_MESSAGE_LENGTH]),
+    }
 
 
 def _enqueue(dbname, vals):

@@ -1,5 +1,5 @@
 """Request logs of GraphQL and OAuth2 calls over real HTTP: the secrets these protocols
-carry outside JSON members.
+carry outside JSON members, and GraphQL errors answered with 200.
 
 Each class is skipped when the addons it calls are not installed
 (bin/test api_log,api_graphql,api_auth_oauth2,api_rest_json,api_auth_apikey).
@@ -43,6 +43,11 @@ class LogCase(ApiHttpCase):
         log = self.env["api.log"].search([("request_id", "=", request_id)])
         self.assertEqual(len(log), 1, f"one log expected for request {request_id}")
         return log
+
+    def assertNotLogged(self, response):
+        self.env["api.log"]._api_log_flush()
+        self.assertFalse(self.env["api.log"].search_count(
+            [("request_id", "=", response.headers["X-Request-Id"])]))
 
     def assertNoSecret(self, logs, secrets):
         for log in logs:
@@ -109,6 +114,51 @@ class TestGraphQLLog(LogCase):
         log = self.log_of(response)
         self.assertNoSecret(log, ["get-tok-gql-3"])
         self.assertIn("ResPartner", log.query_string)
+
+    def test_errors_only_logs_graphql_errors_answered_with_200(self):
+        self.api.log_mode = "errors"
+        ok = self.assertStatus(self.graphql("{ ResPartner(limit: 1) { id } }"), 200)
+        self.assertNotIn("errors", ok.json())
+        self.assertNotLogged(ok)
+
+        invalid = self.assertStatus(self.graphql("{ NoSuchModel { id } }"), 200)
+        self.assertTrue(invalid.json()["errors"])
+        log = self.log_of(invalid)
+        self.assertEqual(log.status, 200)
+        self.assertEqual(log.error_type, "graphql_validation_failed")
+        self.assertIn("NoSuchModel", log.error_message)
+
+        # A failed mutation is rolled back and answered with 200 and data null.
+        with mute_logger("odoo.addons.api_framework_base.models.api_api", "odoo.http"):
+            failed = self.graphql('mutation { deleteResPartner(id: "999999999") }')
+        self.assertStatus(failed, 200)
+        self.assertIsNone(failed.json()["data"])
+        self.assertEqual(self.log_of(failed).status, 200)
+
+    def test_protocol_flag_decides_whether_a_response_reports_errors(self):
+        self.api.log_mode = "errors"
+        api_model = self.env["api.api"]
+        response = self.graphql("{ NoSuchModel { id } }")
+        # A protocol that says its answer holds no errors is believed, and the other way.
+        flagged = type("ApiRequest", (), {"has_errors": False})()
+        self.assertEqual(api_model._api_log_reported_errors(flagged, _Answer(response)), [])
+        flagged = type("ApiRequest", (), {"has_errors": True})()
+        ok = _Answer(self.graphql("{ ResPartner(limit: 1) { id } }"))
+        self.assertTrue(api_model._api_log_reported_errors(flagged, ok))
+
+
+class _Answer:
+    """A requests response seen as the werkzeug response the log hooks read."""
+
+    direct_passthrough = is_streamed = False
+
+    def __init__(self, response):
+        self.mimetype = response.headers["Content-Type"].partition(";")[0]
+        self.status_code = response.status_code
+        self._data = response.content
+
+    def get_data(self):
+        return self._data
 
 
 @tagged("post_install", "-at_install")
