@@ -30,6 +30,7 @@ from pathlib import Path
 
 import psycopg2
 import requests
+from psycopg2 import sql
 
 REPO = Path(__file__).resolve().parents[2]
 DB = os.environ.get("LOG_CHECK_DB", "t_apilog_check")
@@ -116,7 +117,8 @@ def drop_database(dbname):
     conn = connect("postgres")
     conn.autocommit = True
     with conn.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        cr.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(dbname)))
     conn.close()
 
 
