@@ -837,9 +837,10 @@ class ApiApi(models.Model):
                     continue
                 raise ApiError(400, f"Invalid domain term {leaf!r}.", code="invalid_domain")
             comodel = self._api_check_path(api_request, model, path)
-            if operator in ("any", "not any") and comodel is not None \
-                    and isinstance(value, (list, tuple)):
-                self._api_check_domain(api_request, comodel, value)
+            if operator in ("any", "not any") and comodel is not None:
+                self._api_check_traversal(api_request, comodel, path)
+                if isinstance(value, (list, tuple)):
+                    self._api_check_domain(api_request, comodel, value)
 
     def _api_check_path(self, api_request, model, path):
         """Check each field of a dotted ``path``; return the model it ends on, if any."""
@@ -847,6 +848,8 @@ class ApiApi(models.Model):
         for name in path.split("."):
             if current is None:
                 raise ApiError(400, f"The path {path!r} is not valid.", code="invalid_domain")
+            if current is not model:
+                self._api_check_traversal(api_request, current, path)
             self._api_check_fields(api_request, current, [name], "read")
             field = current._fields[name]
             current = None
@@ -856,8 +859,19 @@ class ApiApi(models.Model):
                         and field.comodel_name not in self._api_access_rules()):
                     raise ApiError(403, f"The path {path!r} leads outside this API.",
                                    code="field_not_allowed", source={"parameter": path})
+                # reading through a relation reads its model: the credential must allow it
+                self._api_check_operation(api_request, field.comodel_name, "read")
                 current = api_request.env[field.comodel_name]
         return current
+
+    def _api_check_traversal(self, api_request, comodel, path):
+        """Refuse a path that looks into the fields of ``comodel`` records when the API
+        serves only some of them: a filter through it would tell about the others."""
+        if self._api_access_domain(api_request, comodel):
+            raise ApiError(403, f"The path {path!r} looks into {comodel._name} records, which "
+                                "this API serves only in part; filter on the ids, or on "
+                                f"{comodel._name} itself.", code="field_not_allowed",
+                           source={"parameter": path})
 
     def _api_check_order(self, api_request, model, order):
         """Refuse ordering by a field the caller may not read."""

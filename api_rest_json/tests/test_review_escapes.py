@@ -318,3 +318,22 @@ class TestReviewEscapes(RestJsonCase):
         self.rest_error(403, "res.users", "write", [[self.api_user.id], {"login": "x"}])
         self.env.invalidate_all()
         self.assertNotEqual(self.admin.tz, "Europe/Paris")
+
+    # 9. filters through relations whose records the API serves only in part -------
+
+    def test_filters_never_look_into_records_outside_the_domain(self):
+        # the child is outside is_company = True: its email must not be found through
+        # its parent, by a dotted path or by 'any'
+        self.child.email = "hidden@example.com"
+        for domain in ([["child_ids.email", "=", "hidden@example.com"]],
+                       [["child_ids", "any", [["email", "=", "hidden@example.com"]]]],
+                       [["parent_id.name", "=", "Review Company"]]):
+            with self.subTest(domain=domain):
+                self.assertRefused(self.custom("search", [domain]), 403, "field_not_allowed")
+        # filtering on the relation's ids, or on the served records themselves, still works
+        found = self.assertStatus(self.custom(
+            "search", [[["child_ids", "in", [self.child.id]]]]), 200).json()["result"]
+        self.assertEqual(found, [self.company.id])
+        found = self.assertStatus(self.custom(
+            "search", [[["name", "=", "Review Company"]]]), 200).json()["result"]
+        self.assertEqual(found, [self.company.id])
