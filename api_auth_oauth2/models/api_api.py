@@ -53,6 +53,11 @@ AUTHORIZE_PARAMS = ("response_type", "client_id", "redirect_uri", "scope", "stat
 METADATA_PATH = "/.well-known/oauth-authorization-server"
 CALLBACK_PATH = "/oauth2/provider/callback"
 IDENTITY_MAX_LENGTH = 256
+# The models that hold credentials, their hashes or their keys: never served by an API.
+CREDENTIAL_MODELS = frozenset({
+    "api.oauth2.client", "api.oauth2.client.secret", "api.oauth2.code", "api.oauth2.token",
+    "api.oauth2.key", "api.oauth2.provider", "api.oauth2.delegation",
+})
 
 
 class ApiApi(models.Model):
@@ -167,6 +172,10 @@ class ApiApi(models.Model):
         if claims["jti"] != record.jti or claims["sub"] != str(record.user_id.id):
             return records
         return record
+
+    @api.model
+    def _api_denied_models(self):
+        return super()._api_denied_models() | CREDENTIAL_MODELS
 
     def _api_auth_challenge_oauth2(self, error=None):
         challenge = f'Bearer realm="{self.name}"'

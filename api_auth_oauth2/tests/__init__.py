@@ -1,3 +1,4 @@
 from . import test_oauth2_flows
 from . import test_oauth2_delegated
 from . import test_oauth2_client_secret
+from . import test_oauth2_credential_models
