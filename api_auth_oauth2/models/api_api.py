@@ -53,6 +53,8 @@ AUTHORIZE_PARAMS = ("response_type", "client_id", "redirect_uri", "scope", "stat
 METADATA_PATH = "/.well-known/oauth-authorization-server"
 CALLBACK_PATH = "/oauth2/provider/callback"
 IDENTITY_MAX_LENGTH = 256
+# The grant types a client can be allowed, in the order the metadata lists them.
+GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials", "password")
 # The models that hold credentials, their hashes or their keys: never served by an API.
 CREDENTIAL_MODELS = frozenset({
     "api.oauth2.client", "api.oauth2.client.secret", "api.oauth2.code", "api.oauth2.token",
@@ -261,8 +263,7 @@ class ApiApi(models.Model):
             "introspection_endpoint": f"{issuer}/oauth2/introspect",
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
-            "grant_types_supported": ["authorization_code", "refresh_token",
-                                      "client_credentials", "password"],
+            "grant_types_supported": self._oauth2_grant_types_supported(),
             "token_endpoint_auth_methods_supported": ["client_secret_basic",
                                                       "client_secret_post", "none"],
             "revocation_endpoint_auth_methods_supported": ["client_secret_basic",
@@ -277,6 +278,16 @@ class ApiApi(models.Model):
         if self.meta_doc_url:
             metadata["service_documentation"] = self.meta_doc_url
         return dict(metadata)
+
+    def _oauth2_grant_types_supported(self):
+        """Return the grant types some active client of the API allows.
+
+        With no such client the list is empty, rather than left out: RFC 8414 section 2
+        reads a missing ``grant_types_supported`` as authorization_code and implicit."""
+        offered = set()
+        for client in self.oauth2_client_ids.filtered("active"):
+            offered.update(client._grant_types())
+        return [name for name in GRANT_TYPES if name in offered]
 
     def _oauth2_scopes_supported(self):
         scopes = ["read", "write"]

@@ -449,6 +449,24 @@ class TestScopesAndKeys(OAuth2HttpCase):
         self.assertStatus(
             self.api_call("GET", "/.well-known/oauth-authorization-server/nothing"), 404)
 
+    def metadata_grant_types(self):
+        self.env.flush_all()
+        response = self.api_call("GET", "/oauth_api/.well-known/oauth-authorization-server")
+        return self.assertStatus(response, 200).json()["grant_types_supported"]
+
+    def test_metadata_lists_the_grants_of_the_active_clients_only(self):
+        self.assertEqual(self.metadata_grant_types(),
+                         ["authorization_code", "refresh_token", "client_credentials"])
+        self.confidential_client.grant_password = True
+        self.assertEqual(self.metadata_grant_types(), ["authorization_code", "refresh_token",
+                                                       "client_credentials", "password"])
+        self.confidential_client.active = False
+        self.assertEqual(self.metadata_grant_types(), ["authorization_code", "refresh_token"])
+        # No active client: an empty list, since a missing member would mean
+        # authorization_code and implicit (RFC 8414 section 2).
+        self.public_client.active = False
+        self.assertEqual(self.metadata_grant_types(), [])
+
     def test_bearer_validation_query_count_does_not_grow_with_tokens(self):
         _session, token = self.fetch_code_token()
         access = token["access_token"]
