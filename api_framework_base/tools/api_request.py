@@ -72,6 +72,8 @@ class ApiRequest:
         self.request_id = httprequest.headers.get("X-Request-Id") or uuid.uuid4().hex
         self.started = time.perf_counter()
         self.error = None
+        # set by protocols that answer errors with a 2xx status (GraphQL): logs count them
+        self.has_errors = None
         self.challenge = None
         self._json_body = None
 
