@@ -41,8 +41,22 @@ ODOO_ARGS=(
     --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER"
 )
 
+# Odoo's own launcher when it has one: a prefork server (--workers) starts its gevent
+# process again with the same script, which `python -m odoo` cannot be.
+odoo_launcher=$("$PYTHON" - <<'PY' 2>/dev/null
+import os, odoo
+launcher = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+print(launcher if os.path.isfile(launcher) else "")
+PY
+)
+if [ -n "$odoo_launcher" ]; then
+    ODOO_CMD=("$PYTHON" "$odoo_launcher")
+else
+    ODOO_CMD=("$PYTHON" -m odoo)
+fi
+
 odoo_bin() {
-    "$PYTHON" -m odoo "$@"
+    "${ODOO_CMD[@]}" "$@"
 }
 
 drop_database() {
