@@ -215,7 +215,12 @@ class ApiApi(models.Model):
         server = self._oauth2_server(api_request)
         self._api_check_throttle(api_request)
         response = server.create_token_response()
-        grant_type = api_request.httprequest.form.get("grant_type")
+        form = api_request.httprequest.form
+        grant_type = form.get("grant_type")
+        if grant_type == "authorization_code" and response.status_code != 200 \
+                and form.get("code"):
+            self.env["api.oauth2.code"]._invalidate_presented(
+                self, form["code"], api_request.client_ip)
         if response.status_code == 401 or (grant_type == "password"
                                            and response.status_code == 400):
             # The token endpoint answers its errors itself and the transaction commits:

@@ -63,6 +63,19 @@ class ApiOauth2Code(models.Model):
             return self.browse()
         return record
 
+    @api.model
+    def _invalidate_presented(self, api_record, code, client_ip):
+        """Mark ``code`` used after a failed exchange at ``api_record`` that presented it,
+        whatever made the exchange fail (client authentication, redirect URI, PKCE
+        verifier): a code is single-use (RFC 6749 section 4.1.2), so a failed attempt
+        spends it as well and the client has to ask for a new one."""
+        record = self.search([("code_hash", "=", digest(code)),
+                              ("api_id", "=", api_record.id), ("used", "=", False)], limit=1)
+        if record:
+            record.used = True
+            _logger.info("OAuth2 client %s: authorization code spent by a failed token "
+                         "request from %s", record.client_id.client_id, client_ip)
+
     @api.autovacuum
     def _gc_expired_codes(self):
         """Forget codes expired for a day; until then a reuse is still detected."""

@@ -285,6 +285,31 @@ class TestRefusals(OAuth2HttpCase):
         self.assertEqual(error.error, "invalid_grant")
         self.assertFalse(self.env["api.oauth2.token"].search([]))
 
+    def test_a09_failed_exchange_spends_the_code(self):
+        session = self.oauth_session()
+        verifier, location = self.authorize(session)
+        url = self.api_url("/oauth2/token")
+        error = self.oauth_error(session.fetch_token, url, authorization_response=location,
+                                 code_verifier="w" * 50)
+        self.assertEqual(error.error, "invalid_grant")
+        error = self.oauth_error(session.fetch_token, url, authorization_response=location,
+                                 code_verifier=verifier)
+        self.assertEqual(error.error, "invalid_grant")
+        self.assertFalse(self.env["api.oauth2.token"].search([]))
+
+    def test_a09_failed_client_authentication_spends_the_code(self):
+        client = self.confidential_client
+        verifier, location = self.authorize(self.oauth_session(client, "not-the-secret"))
+        url = self.api_url("/oauth2/token")
+        error = self.oauth_error(self.oauth_session(client, "not-the-secret").fetch_token,
+                                 url, authorization_response=location, code_verifier=verifier)
+        self.assertEqual(error.error, "invalid_client")
+        session = self.oauth_session(client, self.confidential_secret)
+        error = self.oauth_error(session.fetch_token, url, authorization_response=location,
+                                 code_verifier=verifier)
+        self.assertEqual(error.error, "invalid_grant")
+        self.assertFalse(self.env["api.oauth2.token"].search([]))
+
     def test_a09_missing_verifier_issues_nothing(self):
         session = self.oauth_session()
         _verifier, location = self.authorize(session)
