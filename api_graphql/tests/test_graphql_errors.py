@@ -1,3 +1,7 @@
+import time
+
+from graphql import get_introspection_query
+
 from odoo.tests import tagged
 
 from ..tools.schema_builder import type_name_of
@@ -45,9 +49,22 @@ class TestGraphQLErrors(GraphQLHttpCase):
         self.assertIn("8", body["errors"][0]["message"])
         self.assertLessEqual(queries, baseline, "the rejected query ran SQL")
 
-    def test_g20_introspection_not_limited(self):
-        query = "{ __schema { types { name fields { type { ofType { ofType { name } } } } } } }"
-        self.assertIn("__schema", self.graphql_data(query))
+    def test_g20_introspection_counts_towards_the_limits(self):
+        # 9 fields, where the API allows 8
+        body = self.graphql_errors(
+            "{ __schema { types { name kind fields { type { ofType { ofType { name } } } } } } }",
+            headers=ACCEPT_GRAPHQL, status=400)
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "query_too_complex")
+        # deeper than the API's 3 levels, within introspection's own 15
+        data = self.graphql_data(
+            '{ __type(name: "ResPartner") { fields { type { ofType { name } } } } }')
+        self.assertTrue(data["__type"]["fields"])
+        # a bare __typename is free, an aliased one is not
+        self.graphql_data("{ __typename ResPartner(limit: 1) { __typename a: name b: name "
+                          "c: name d: name e: name f: name g: name } }")
+        body = self.graphql_errors("{ ResPartner(limit: 1) { a: __typename b: name c: name "
+                                   "d: name e: name f: name g: name h: name } }")
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "query_too_complex")
 
     def test_g21_syntax_error(self):
         body = self.graphql_errors("{ ResPartner { id }", headers=ACCEPT_GRAPHQL, status=400)
@@ -209,3 +226,84 @@ class TestGraphQLHostileInput(GraphQLHttpCase):
         for model_name in self.api._api_denied_models():
             self.assertNotIn(type_name_of(model_name), types, model_name)
         self.assertIn("api.key", self.api._api_denied_models())
+
+
+@tagged("post_install", "-at_install")
+class TestGraphQLIntrospectionLimits(GraphQLHttpCase):
+    """Introspection and alias bombs are refused before they run, under the default
+    limits, while the introspection query of GraphiQL passes them."""
+
+    endpoint = "gqli"
+
+    def assertRefusedBeforeSql(self, query, code):
+        shallow = "{ __typename }"
+        self.graphql_data(shallow)  # warm the schema cache
+        baseline, _response = self.count_queries(lambda: self.graphql(shallow))
+        started = time.perf_counter()
+        queries, response = self.count_queries(
+            lambda: self.graphql(query, headers=ACCEPT_GRAPHQL))
+        self.assertLess(time.perf_counter() - started, 5)
+        self.assertStatus(response, 400)
+        body = response.json()
+        self.assertNotIn("data", body)
+        self.assertEqual(body["errors"][0]["extensions"]["code"], code)
+        self.assertLessEqual(queries, baseline, "the rejected query ran SQL")
+        return body["errors"][0]["message"]
+
+    def test_default_limits(self):
+        self.assertEqual((self.api.graphql_max_depth, self.api.graphql_max_complexity),
+                         (10, 1000))
+
+    def test_graphiql_introspection_query_passes(self):
+        for query in (get_introspection_query(),
+                      # what GraphiQL 3 sends
+                      get_introspection_query(descriptions=True, input_value_deprecation=True,
+                                              schema_description=True)):
+            data = self.graphql_data(query)
+            self.assertIn("ResPartner", {item["name"] for item in data["__schema"]["types"]})
+
+    def test_deep_introspection_refused(self):
+        query = "{ __schema { types { fields { type { fields { type { fields { type { " \
+                "fields { type { fields { name } } } } } } } } } } } }"
+        message = self.assertRefusedBeforeSql(query, "query_too_deep")
+        self.assertIn("introspection", message.lower())
+        # the members of the members' types, even from __type
+        self.assertRefusedBeforeSql(
+            '{ __type(name: "Query") { fields { type { fields { name } } } } }',
+            "query_too_deep")
+        # a chain of type references deeper than GraphiQL's
+        query = "{ __schema { types { fields { type { name %s } } } } }" % (
+            "ofType { " * 12 + "name" + " }" * 12)
+        self.assertIn("15", self.assertRefusedBeforeSql(query, "query_too_deep"))
+
+    def test_introspection_alias_bomb_refused(self):
+        aliases = " ".join(f"a{i}: __schema {{ types {{ name fields {{ name }} }} }}"
+                           for i in range(50))
+        self.assertRefusedBeforeSql("{ %s }" % aliases, "query_too_complex")
+        types = " ".join(f'a{i}: __type(name: "ResPartner") {{ name }}' for i in range(11))
+        self.assertRefusedBeforeSql("{ %s }" % types, "query_too_complex")
+        self.api.graphql_max_complexity = 20
+        message = self.assertRefusedBeforeSql("{ %s }" % aliases, "query_too_complex")
+        self.assertIn("20", message)
+
+    def test_alias_bombs_refused(self):
+        # graphql-core compares every pair of fields of one response name: the limits
+        # must refuse these before its validation runs
+        self.assertRefusedBeforeSql("{ %s }" % (" __typename" * 5000), "query_too_complex")
+        self.assertRefusedBeforeSql("{ %s }" % (" ResPartnerCount" * 5000),
+                                    "query_too_complex")
+        aliases = " ".join(f"a{i}: ResPartnerCount" for i in range(1001))
+        self.assertRefusedBeforeSql("{ %s }" % aliases, "query_too_complex")
+
+    def test_fragments_measured_once(self):
+        # 2^40 fields once expanded
+        fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}"
+                             for i in range(40))
+        query = "{ ...F0 } %s fragment F40 on Query { ResPartnerCount }" % fragments
+        self.assertRefusedBeforeSql(query, "query_too_complex")
+        query = "{ ...F0 } %s fragment F40 on Query { __typename }" % fragments
+        self.assertRefusedBeforeSql(query, "query_too_complex")
+        # a cycle is validation's to report
+        query = "{ ...F0 } %s fragment F40 on Query { ...F0 }" % fragments
+        body = self.graphql_errors(query, headers=ACCEPT_GRAPHQL, status=400)
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "graphql_validation_failed")

@@ -36,7 +36,7 @@ from odoo.addons.api_framework_base.tools.api_request import check_nesting
 
 from .document import rewrite_scalar_twins
 from .errors import GraphQLResultError, format_error, is_fatal
-from .limits import limits_rule
+from .limits import check_limits
 
 __all__ = ["GraphQLParams", "ExecutionOptions", "run_graphql"]
 
@@ -152,10 +152,12 @@ def _prepare_document(schema: GraphQLSchema, query: str, options: ExecutionOptio
             return cached
     document = parse(query)
     rewrite_scalar_twins(schema, document)
-    rules = [*specified_rules, limits_rule(options.max_depth, options.max_complexity)]
+    # the limits first: graphql-core's rules cost more than the limits let a query cost
+    errors = check_limits(schema, document, options.max_depth, options.max_complexity)
     if not options.introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    errors = validate(schema, document, rules, max_errors=MAX_ERRORS)
+        errors += validate(schema, document, [NoSchemaIntrospectionCustomRule])
+    if not errors:
+        errors = validate(schema, document, specified_rules, max_errors=MAX_ERRORS)
     with _CACHE_LOCK:
         cache[key] = (document, errors)
         while len(cache) > DOCUMENT_CACHE_SIZE:
