@@ -118,6 +118,37 @@ class TestGraphQLQuery(GraphQLHttpCase):
         self.assertFalse(last["hasNextPage"])
         self.assertEqual(last["total"], total)
 
+    def test_paging_bounds_every_paged_field(self):
+        # Odoo reads limit=0 as no limit at all: it would bypass the maximum page size
+        self.api.write({"page_size_default": 3, "page_size_max": 5})
+        us = '(domain: [["code", "=", "US"]])'
+        queries = {
+            "list": ("{ ResCountryState(%s) { id } }", lambda data: data["ResCountryState"]),
+            "ids": ("{ ResCountryState(%s) }", lambda data: data["ResCountryState"]),
+            "page": ("{ ResCountryStatePage(%s) { total records { id } } }",
+                     lambda data: data["ResCountryStatePage"]["records"]),
+            "x2many": ("{ ResCountry%s { state_ids(%%s) { id } } }" % us,
+                       lambda data: data["ResCountry"][0]["state_ids"]),
+            "x2many ids": ("{ ResCountry%s { state_ids(%%s) } }" % us,
+                           lambda data: data["ResCountry"][0]["state_ids"]),
+        }
+        for name, (query, rows) in queries.items():
+            for arguments in ("limit: 0", "limit: -1", "limit: 6", "offset: -1"):
+                with self.subTest(field=name, arguments=arguments):
+                    body = self.graphql_errors(query % arguments)
+                    self.assertIsNone(body["data"])
+                    self.assertEqual(body["errors"][0]["extensions"]["code"],
+                                     "invalid_paging")
+            with self.subTest(field=name, arguments="limit: 5"):
+                self.assertEqual(len(rows(self.graphql_data(query % "limit: 5, offset: 1"))),
+                                 5)
+        # without a limit: the default page size at the root, the whole relation below
+        query, rows = queries["list"]
+        self.assertEqual(len(rows(self.graphql_data(query % 'order: "id"'))), 3)
+        query, rows = queries["x2many ids"]
+        self.assertEqual(rows(self.graphql_data(query % 'order: "id"')),
+                         self.env.ref("base.us").state_ids.sorted("id").ids)
+
     def test_relational_without_subfields_answers_ids(self):
         category = self.env["res.partner.category"].create({"name": "GQL tag"})
         self.company.category_id = category

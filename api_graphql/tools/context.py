@@ -143,13 +143,22 @@ class GraphQLRequestContext:
                 raise ApiError(400, f"Invalid order {order!r}.", code="invalid_order")
         return order
 
-    def parse_paging(self, limit: Any, offset: Any) -> tuple[int, int]:
-        """Return ``(limit, offset)`` within the API's page sizes."""
+    def parse_paging(self, limit: Any, offset: Any, default: bool = True
+                     ) -> tuple[int | None, int]:
+        """Return ``(limit, offset)`` within the API's page sizes.
+
+        Without a limit, the API's default page size, or None (no limit) when not
+        ``default``, as on x2many fields. A limit below 1 or above the maximum page size,
+        and a negative offset, answer 400: Odoo reads ``limit=0`` as no limit at all.
+        """
         api = self.api
-        limit = api.page_size_default if limit is None else limit
         offset = offset or 0
-        if limit < 0 or offset < 0:
-            raise ApiError(400, "limit and offset cannot be negative.", code="invalid_paging")
+        if offset < 0:
+            raise ApiError(400, "offset cannot be negative.", code="invalid_paging")
+        if limit is None:
+            return (api.page_size_default if default else None), offset
+        if limit < 1:
+            raise ApiError(400, "limit is at least 1.", code="invalid_paging")
         if limit > api.page_size_max:
             raise ApiError(400, f"limit cannot exceed {api.page_size_max}.",
                            code="invalid_paging")

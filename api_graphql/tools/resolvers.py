@@ -200,18 +200,16 @@ def _load_batch(ctx: GraphQLRequestContext, record: BaseModel, field_name: str,
     """Filter, order and slice the relation of every record of ``record``'s level with one
     search; store the ids per parent record in ``batch`` and all of them in ``prefetch``,
     the prefetch set of the next level."""
+    limit, offset = ctx.parse_paging(args.get("limit"), args.get("offset"), default=False)
+    order = ctx.parse_order(comodel, args.get("order"))
     siblings = [id_ for id_ in record._prefetch_ids if id_ not in batch][:BATCH_MAX]
     parents = record.browse(siblings) | record
     values = {parent.id: parent[field_name].ids for parent in parents}
     all_ids = {id_ for ids in values.values() for id_ in ids}
     comodel = comodel.with_context(active_test=False)
     domain = ctx.search_domain(comodel, args.get("domain"), sorted(all_ids))
-    found = comodel.search(domain, order=ctx.parse_order(comodel, args.get("order")))
+    found = comodel.search(domain, order=order)
     rank = {id_: index for index, id_ in enumerate(found.ids)}
-    offset = args.get("offset") or 0
-    limit = args.get("limit")
-    if limit is not None and limit < 0 or offset < 0:
-        raise ApiError(400, "limit and offset cannot be negative.", code="invalid_paging")
     for parent_id, ids in values.items():
         ordered = sorted((id_ for id_ in ids if id_ in rank), key=rank.__getitem__)
         batch[parent_id] = ordered[offset:offset + limit if limit is not None else None]
