@@ -1,10 +1,10 @@
 """GraphQL protocol: ``POST /<endpoint>`` (and ``GET`` for queries) runs a GraphQL
 request against a schema generated from the models the API's access mode allows.
 
-The schema is built once per API and worker by :meth:`ApiApi._api_graphql_schema`, an
-ormcache cleared with the registry caches (writes on ``api.api`` and ``api.access``,
-module installs, access-right and group changes), and is the contract other addons use
-(e.g. to print the SDL or serve GraphiQL).
+The schema is built once per API, set of the caller's groups and worker by
+:meth:`ApiApi._api_graphql_schema`, an ormcache cleared with the registry caches (writes
+on ``api.api`` and ``api.access``, module installs, access-right and group changes), and
+is the contract other addons use (e.g. to print the SDL or serve GraphiQL).
 """
 
 import json
@@ -14,8 +14,8 @@ from graphql import GraphQLSchema
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.http import request
 
-from odoo.addons.api_framework_base.models.api_api import DENIED_FIELDS
 from odoo.addons.api_framework_base.tools import ApiError
 
 from ..tools.context import GraphQLRequestContext
@@ -60,29 +60,48 @@ class ApiApi(models.Model):
     # Schema
     # ------------------------------------------------------------------
 
-    @tools.ormcache("self.id")
-    def _api_graphql_schema(self) -> GraphQLSchema:
-        """Return the GraphQL schema of this API, cached per API and worker."""
+    @tools.ormcache("self.id", "self._api_graphql_audience(user)")
+    def _api_graphql_schema(self, user=None) -> GraphQLSchema:
+        """Return the GraphQL schema of this API as ``user`` sees it, cached per API,
+        set of groups and worker.
+
+        As Odoo's ``fields_get`` does, the schema leaves out the fields whose groups the
+        user lacks; in the *User* access mode, also the models the user may not read.
+        Without a user (e.g. for documentation), what one of the API's users may read.
+        """
         self.ensure_one()
         api = self.sudo()
-        return SchemaBuilder(api.env, api._api_graphql_model_fields(),
-                             DENIED_FIELDS).build()
+        users = user if user else api.user_ids
+        model_fields = api._api_graphql_model_fields(users)
+        denied_fields = api._api_graphql_denied_fields(model_fields, users)
+        return SchemaBuilder(api.env, model_fields, denied_fields).build()
+
+    def _api_graphql_audience(self, user):
+        """Return what the schema of ``user`` depends on: its groups, and whether the
+        request is in debug mode (which ``base.group_no_one`` needs); None for the API's
+        users as a whole."""
+        if not user:
+            return None
+        return tuple(sorted(user._get_group_ids())), bool(request and request.session.debug)
 
     def _api_graphql_introspection_enabled(self) -> bool:
         """Whether the API answers introspection queries."""
         return bool(self.graphql_introspection)
 
-    def _api_graphql_model_fields(self):
+    def _api_graphql_model_fields(self, users=None):
         """Return ``{model name: allowed field names, or None for every field}`` of the
         models the schema holds: the allow-list in custom mode (and sudo with rules);
-        otherwise every stored model, in user mode those one of the API's users may
-        read."""
+        otherwise every stored model, in user mode those one of ``users`` (by default the
+        API's users) may read."""
         rules = self._api_access_rules()
         if self.access_mode == "custom" or (self.access_mode == "sudo" and rules):
             candidates = {name: rule["fields"] or None for name, rule in rules.items()}
         else:
             candidates = dict.fromkeys(self.env.registry, None)
-        users = self.user_ids if self.access_mode != "sudo" else self.env["res.users"]
+        if users is None:
+            users = self.user_ids
+        if self.access_mode == "sudo":
+            users = self.env["res.users"]
         denied = self._api_denied_models()
         result = {}
         for name, allowed in candidates.items():
@@ -94,6 +113,20 @@ class ApiApi(models.Model):
                 continue
             result[name] = allowed
         return result
+
+    def _api_graphql_denied_fields(self, model_names, users):
+        """Return ``{model name: field names}`` the schema leaves out: those no access
+        mode serves, and those whose groups none of ``users`` belongs to (reading them
+        is refused in every access mode)."""
+        denied = {name: set(names) for name, names in self._api_denied_fields().items()}
+        envs = [self.env(user=user.id, su=False) for user in users]
+        if not envs:
+            return denied
+        for model_name in model_names:
+            for name, field in self.env[model_name]._fields.items():
+                if field.groups and not any(field.is_accessible(env) for env in envs):
+                    denied.setdefault(model_name, set()).add(name)
+        return denied
 
     # ------------------------------------------------------------------
     # Serving
@@ -115,7 +148,8 @@ class ApiApi(models.Model):
             request_error_status=400 if media_type == GRAPHQL_RESPONSE else 200,
         )
         context = GraphQLRequestContext(api_request)
-        payload, status = run_graphql(self._api_graphql_schema(), params, context, options)
+        schema = self._api_graphql_schema(api_request.user)
+        payload, status = run_graphql(schema, params, context, options)
         return self._api_json_response(payload, status=status, content_type=media_type)
 
     def _graphql_params(self, api_request):

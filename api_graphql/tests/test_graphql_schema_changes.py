@@ -99,6 +99,28 @@ class TestGraphQLSchemaUserMode(SchemaChangesCase):
         self.assertIsNone(self.served_fields("DecimalPrecision"))
         self.assertUnknownField(query, "DecimalPrecisionCount")
 
+    def test_field_of_groups_the_user_lacks_left_out(self):
+        # as if declared with groups="base.group_system" (manual fields take no groups)
+        settings = self.env.ref("base.group_system")
+        self.patch(self.env["res.partner"]._fields["ref"], "groups", "base.group_system")
+        self.registry.clear_cache()
+        self.addCleanup(self.registry.clear_cache)
+        partner = self.env["res.partner"].create({"name": "GQL secret", "ref": "S-1"})
+        self.assertNotIn("ref", self.user_env["res.partner"].fields_get())
+        query = "{ ResPartner(id: %d) { ref } }" % partner.id
+        self.assertNotIn("ref", self.served_fields("ResPartner"))
+        self.assertNotIn("ref", self.served_fields("ResPartnerInput"))
+        self.assertIn("name", self.served_fields("ResPartnerInput"))
+        self.assertUnknownField(query, "ref")
+        self.assertUnknownField('mutation { updateResPartner(id: %d, values: {ref: "x"}) '
+                                "{ id } }" % partner.id, "ref")
+        # nor in the schema of the API's users as a whole, which documentation shows
+        self.assertNotIn("ref", self.api._api_graphql_schema().type_map["ResPartner"].fields)
+        self.api_user.write({"groups_id": [(4, settings.id)]})
+        self.assertIn("ref", self.served_fields("ResPartner"))
+        self.assertIn("ref", self.served_fields("ResPartnerInput"))
+        self.assertEqual(self.graphql_data(query), {"ResPartner": [{"ref": "S-1"}]})
+
 
 @tagged("post_install", "-at_install")
 class TestGraphQLSchemaAllowList(SchemaChangesCase):
