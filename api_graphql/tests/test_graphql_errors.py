@@ -3,6 +3,7 @@ import time
 from graphql import get_introspection_query
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..tools.schema_builder import type_name_of
 from .common import GRAPHQL_RESPONSE, GraphQLHttpCase
@@ -219,6 +220,41 @@ class TestGraphQLHostileInput(GraphQLHttpCase):
         self.assertEqual(response.json()["errors"][0]["extensions"]["code"], "invalid_json")
         response = self.graphql(query, {"d": deep}, method="GET")
         self.assertStatus(response, 400)
+
+    def test_orders_the_orm_refuses(self):
+        cases = {
+            "many2many": '{ ResPartner(order: "category_id") { id } }',
+            "one2many": '{ ResPartner(order: "child_ids desc") { id } }',
+            "direction": '{ ResPartner(order: "name sideways") { id } }',
+            "nulls": '{ ResPartner(order: "name desc nulls") { id } }',
+            "x2many argument": '{ ResPartner(limit: 1) { child_ids(order: "category_id") '
+                               "{ id } } }",
+        }
+        for case, query in cases.items():
+            with self.subTest(case=case):
+                body = self.graphql_errors(query)
+                self.assertIsNone(body["data"])
+                self.assertEqual(body["errors"][0]["extensions"]["code"], "invalid_order")
+                self.assertEqual(body["errors"][0]["extensions"]["status"], 400)
+        data = self.graphql_data('{ ResPartner(order: "parent_id desc nulls last, id", '
+                                 "limit: 2) { id } }")
+        self.assertEqual([row["id"] for row in data["ResPartner"]], self.user_env[
+            "res.partner"].search([], order="parent_id desc nulls last, id", limit=2).ids)
+
+    @mute_logger("odoo.sql_db")
+    def test_domain_values_the_database_refuses(self):
+        body = self.graphql_errors('{ ResPartner(domain: [["name", "=", "a\\u0000"]]) '
+                                   "{ id } }")
+        self.assertEqual(body["errors"][0]["extensions"]["code"], "invalid_arguments")
+        # PostgreSQL fails the transaction: the fields after it are not reported
+        body = self.graphql_errors(
+            '{ a: ResPartnerCount b: ResPartner(domain: [["id", "in", [["x"]]]]) { id } '
+            'c: ResPartnerCount d: ResPartnerPage(domain: [["category_id", "in", [["x"]]]]) '
+            "{ total } }")
+        self.assertIsNone(body["data"])
+        self.assertEqual([(error["path"], error["extensions"]["code"],
+                           error["extensions"]["status"]) for error in body["errors"]],
+                         [(["b"], "invalid_arguments", 400)])
 
     def test_credential_models_left_out(self):
         types = self.api._api_graphql_schema().type_map

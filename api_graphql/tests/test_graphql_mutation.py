@@ -4,6 +4,7 @@ import io
 import openpyxl
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import GraphQLHttpCase
 
@@ -168,3 +169,38 @@ class TestGraphQLMutation(GraphQLHttpCase):
         self.assertEqual(body["errors"][0]["path"], ["second"])
         self.assertEqual(body["errors"][0]["extensions"]["code"], "unknown_method")
         self.assertFalse(self.env["res.partner"].search([("name", "=", "GQL rolled back")]))
+
+    @mute_logger("odoo.sql_db")
+    def test_values_the_database_refuses(self):
+        name = self.partner.name
+        cases = {
+            # NOT NULL, in a nested line
+            "missing required value": ("createResPartner(values: {name: \"GQL refused\", "
+                                       "bank_ids: [[0, 0, {acc_number: null}]]}) { id }",
+                                       "validation_error"),
+            # FOREIGN KEY
+            "unknown record": ('createResPartner(values: {name: "GQL refused", '
+                               "company_id: -5}) { id }", "validation_error"),
+            # CHECK (res_partner_check_name)
+            "check constraint": ("updateResPartner(id: %d, values: {name: null}) { id }"
+                                 % self.partner.id, "validation_error"),
+            # PostgreSQL takes no NUL character
+            "NUL character": ('createResPartner(values: {name: "GQL refused \\u0000"}) '
+                              "{ id }", "invalid_values"),
+            # through the method-call service
+            "method call": ('callResPartner(method: "create", args: [{name: "GQL refused", '
+                            "company_id: -5}])", "validation_error"),
+            "compact method call": ('ResPartner(method_name: "write", id: %d, '
+                                    "method_parameters: {vals: {name: false}})"
+                                    % self.partner.id, "validation_error"),
+        }
+        for case, (mutation, code) in cases.items():
+            with self.subTest(case=case):
+                body = self.graphql_errors("mutation { %s }" % mutation)
+                self.assertIsNone(body["data"])
+                error = body["errors"][0]
+                self.assertEqual(error["extensions"]["code"], code, error)
+                self.assertLess(error["extensions"]["status"], 500)
+                self.assertEqual(len(error["path"]), 1)
+        self.assertFalse(self.env["res.partner"].search([("name", "like", "GQL refused")]))
+        self.assertEqual(self.partner.name, name)

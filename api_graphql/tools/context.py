@@ -10,9 +10,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools.query import Query
 
 from odoo.addons.api_framework_base.tools import ApiError
+
+from .errors import orm_reading
 
 if TYPE_CHECKING:
     from odoo.models import BaseModel
@@ -24,6 +28,7 @@ __all__ = ["GraphQLRequestContext"]
 _logger = logging.getLogger(__name__)
 
 DOMAIN_OPERATORS = ("|", "&", "!")
+ORDER_ERRORS = (ValueError, KeyError, TypeError, AssertionError)
 
 
 class GraphQLRequestContext:
@@ -127,7 +132,8 @@ class GraphQLRequestContext:
         return expression.AND(parts) if len(parts) > 1 else parts[0]
 
     def parse_order(self, model: BaseModel, order: Any) -> str | None:
-        """Return ``order`` once its fields are known and readable."""
+        """Return ``order`` once its fields are known and readable, and the ORM can sort
+        by it (``field [asc|desc] [nulls first|last]``, not an x2many field)."""
         if not order:
             return None
         if not isinstance(order, str):
@@ -135,13 +141,33 @@ class GraphQLRequestContext:
                            code="invalid_order")
         for part in order.split(","):
             words = part.split()
-            if not words or len(words) > 3 or words[0].split(".")[0] not in model._fields:
+            if not words or len(words) > 4 or words[0].split(".")[0] not in model._fields:
                 raise ApiError(400, f"Invalid order {order!r}.", code="invalid_order")
             self.check_field(model, words[0].split(".")[0])
             self.api_request.check_path(model, words[0])
-            if len(words) > 1 and words[1].lower() not in ("asc", "desc"):
-                raise ApiError(400, f"Invalid order {order!r}.", code="invalid_order")
+        try:
+            # builds the ORDER BY clause as the search will, without running it
+            model._order_to_sql(order, Query(model.env, model._table, model._table_sql))
+        except (*ORDER_ERRORS, UserError) as exc:
+            raise ApiError(400, f"Invalid order {order!r}: {exc}".split("\n", 1)[0],
+                           code="invalid_order") from None
         return order
+
+    # ------------------------------------------------------------------
+    # Searches
+    # ------------------------------------------------------------------
+
+    @staticmethod
+    def search(model: BaseModel, domain: list, **kwargs: Any) -> BaseModel:
+        """Return ``model.search(domain, **kwargs)``; what the ORM or PostgreSQL refuse
+        in the domain answers 400."""
+        with orm_reading(f"the search of {model._name}"):
+            return model.search(domain, **kwargs)
+
+    @staticmethod
+    def search_count(model: BaseModel, domain: list) -> int:
+        with orm_reading(f"the count of {model._name}"):
+            return model.search_count(domain)
 
     def parse_paging(self, limit: Any, offset: Any, default: bool = True
                      ) -> tuple[int | None, int]:

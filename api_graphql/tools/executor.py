@@ -35,7 +35,7 @@ from odoo.addons.api_framework_base.tools import ApiError
 from odoo.addons.api_framework_base.tools.api_request import check_nesting
 
 from .document import rewrite_scalar_twins
-from .errors import GraphQLResultError, format_error, is_fatal
+from .errors import GraphQLResultError, format_error, is_consequence, is_fatal
 from .limits import check_limits
 
 __all__ = ["GraphQLParams", "ExecutionOptions", "run_graphql"]
@@ -126,9 +126,13 @@ def run_graphql(schema: GraphQLSchema, params: GraphQLParams, context: Any,
                      variable_values=params.variables, operation_name=params.operation_name)
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
-        formatted = [format_error(error, options.debug, options.api_name)
-                     for error in result.errors]
-        if operation.operation == OperationType.MUTATION or any(map(is_fatal, result.errors)):
+        errors = result.errors
+        fatal = any(map(is_fatal, errors))
+        if fatal:
+            # the fields that ran after an SQL error only failed because of it
+            errors = [error for error in errors if not is_consequence(error)] or errors
+        formatted = [format_error(error, options.debug, options.api_name) for error in errors]
+        if operation.operation == OperationType.MUTATION or fatal:
             raise GraphQLResultError({"data": None, "errors": formatted})
         payload["errors"] = formatted
     return payload, 200

@@ -16,6 +16,7 @@ from odoo.models import BaseModel
 from odoo.addons.api_framework_base.models.api_api import method_operation
 from odoo.addons.api_framework_base.tools import ApiError
 
+from .errors import orm_writing
 from .scalars import to_json_value
 from .values import prepare_values
 
@@ -34,7 +35,9 @@ DOMAIN_METHODS = {"search", "search_read", "search_count", "read_group", "web_se
 def create_records(ctx: GraphQLRequestContext, model_name: str, values: Any,
                    context: Any = None) -> BaseModel:
     model = ctx.with_context(ctx.model(model_name, "create"), context)
-    records = model.create(prepare_values(ctx, model, values, "create"))
+    values = prepare_values(ctx, model, values, "create")
+    with orm_writing(model.env, f"{model_name} records"):
+        records = model.create(values)
     ctx.api_request.check_records(records, "create")
     return records
 
@@ -43,7 +46,9 @@ def update_records(ctx: GraphQLRequestContext, model_name: str, ids: list[int], 
                    context: Any = None) -> BaseModel:
     model = ctx.with_context(ctx.model(model_name, "write"), context)
     records = ctx.api_request.check_records(model.browse(ids), "write")
-    records.write(prepare_values(ctx, model, values, "write"))
+    values = prepare_values(ctx, model, values, "write")
+    with orm_writing(model.env, f"{model_name} records"):
+        records.write(values)
     ctx.api_request.check_records(records, "write")
     return records
 
@@ -52,7 +57,8 @@ def delete_records(ctx: GraphQLRequestContext, model_name: str, ids: list[int],
                    context: Any = None) -> bool:
     model = ctx.with_context(ctx.model(model_name, "unlink"), context)
     records = ctx.api_request.check_records(model.browse(ids), "unlink")
-    records.unlink()
+    with orm_writing(model.env, f"{model_name} records"):
+        records.unlink()
     return True
 
 
@@ -78,7 +84,8 @@ def call_method(ctx: GraphQLRequestContext, model_name: str, ids: list[int] | No
     records = None if is_model_method else model.browse(ids)
     _logger.debug("API %s: %s.%s by %s", ctx.api_request.api_name, model_name, method_name,
                   ctx.api_request.identity)
-    return ctx.api_request.call_method(model, method_name, args, kwargs, records)
+    with orm_writing(model.env, f"{model_name}.{method_name}", "invalid_arguments"):
+        return ctx.api_request.call_method(model, method_name, args, kwargs, records)
 
 
 def _normalise_arguments(ctx: GraphQLRequestContext, model: BaseModel, method_name: str,

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from odoo.addons.api_framework_base.tools import ApiError
 
+from .errors import orm_reading
+
 if TYPE_CHECKING:
     from graphql import GraphQLResolveInfo
 
@@ -46,8 +48,8 @@ def search_records(info: GraphQLResolveInfo, model_name: str, id: Any = None,
     model = ctx.with_context(ctx.model(model_name, "read"), context)
     search_domain = ctx.search_domain(model, domain, ctx.parse_ids(id, ids))
     limit, offset = ctx.parse_paging(limit, offset)
-    return model.search(search_domain, offset=offset, limit=limit,
-                        order=ctx.parse_order(model, order))
+    return ctx.search(model, search_domain, offset=offset, limit=limit,
+                      order=ctx.parse_order(model, order))
 
 
 def resolve_search(_root: Any, info: GraphQLResolveInfo, model_name: str,
@@ -68,12 +70,12 @@ def resolve_page(_root: Any, info: GraphQLResolveInfo, model_name: str, domain: 
     model = ctx.with_context(ctx.model(model_name, "read"), context)
     search_domain = ctx.search_domain(model, domain, None)
     limit, offset = ctx.parse_paging(limit, offset)
-    records = model.search(search_domain, offset=offset, limit=limit,
-                           order=ctx.parse_order(model, order))
+    records = ctx.search(model, search_domain, offset=offset, limit=limit,
+                         order=ctx.parse_order(model, order))
     if len(records) < limit and (records or not offset):
         total = offset + len(records)
     else:
-        total = model.search_count(search_domain)
+        total = ctx.search_count(model, search_domain)
     return {"total": total, "offset": offset, "limit": limit,
             "hasNextPage": offset + len(records) < total, "records": records}
 
@@ -82,7 +84,7 @@ def resolve_count(_root: Any, info: GraphQLResolveInfo, model_name: str, domain:
                   context: Any = None) -> int:
     ctx = _ctx(info)
     model = ctx.with_context(ctx.model(model_name, "read"), context)
-    return model.search_count(ctx.search_domain(model, domain, None))
+    return ctx.search_count(model, ctx.search_domain(model, domain, None))
 
 
 def resolve_export(_root: Any, info: GraphQLResolveInfo, values: Any) -> str:
@@ -107,12 +109,13 @@ def resolve_export(_root: Any, info: GraphQLResolveInfo, values: Any) -> str:
     for root in roots:
         ctx.check_field(model, root)
     ids = ctx.parse_ids(None, values.get("ids") or None)
-    records = model.search(ctx.search_domain(model, values.get("domain"), ids))
+    records = ctx.search(model, ctx.search_domain(model, values.get("domain"), ids))
     if ids:
         records = model.browse([id_ for id_ in ids if id_ in set(records.ids)])
     headers = names if import_compat else [
         str(field.get("label") or field["name"]).strip() for field in fields]
-    rows = records.export_data(names).get("datas", [])
+    with orm_reading("ExportData"):
+        rows = records.export_data(names).get("datas", [])
     content = ExcelExport().from_data(fields, headers, rows)
     _logger.info("API %s: %s exported %s %s records", ctx.api_request.api_name,
                  ctx.api_request.identity, len(records), model._name)
@@ -208,7 +211,7 @@ def _load_batch(ctx: GraphQLRequestContext, record: BaseModel, field_name: str,
     all_ids = {id_ for ids in values.values() for id_ in ids}
     comodel = comodel.with_context(active_test=False)
     domain = ctx.search_domain(comodel, args.get("domain"), sorted(all_ids))
-    found = comodel.search(domain, order=order)
+    found = ctx.search(comodel, domain, order=order)
     rank = {id_: index for index, id_ in enumerate(found.ids)}
     for parent_id, ids in values.items():
         ordered = sorted((id_ for id_ in ids if id_ in rank), key=rank.__getitem__)
