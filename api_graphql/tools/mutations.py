@@ -1,9 +1,11 @@
 """Resolvers of the mutation side: create, update, delete and method calls.
 
 Both forms share these helpers: the explicit ``createResPartner(values: ...)`` family and
-the compact ``ResPartner(ResPartnerValues: ..., id: ..., method_name: ...)``. Writes are
-checked against the API's access mode (operation, fields, access domain) before and after
-they run; any failure makes the protocol roll the whole request back.
+the compact ``ResPartner(ResPartnerValues: ..., id: ..., method_name: ...)``. Writes go
+through the framework's values check (``api_request.check_values``), as method calls do:
+operation, fields, nested commands and ``default_*`` context keys before the ORM runs,
+the access domains of the records written after; any failure makes the protocol roll the
+whole request back.
 """
 
 from __future__ import annotations
@@ -36,26 +38,31 @@ def create_records(ctx: GraphQLRequestContext, model_name: str, values: Any,
                    context: Any = None) -> BaseModel:
     model = ctx.with_context(ctx.model(model_name, "create"), context)
     values = prepare_values(ctx, model, values, "create")
+    # nested commands, default_* context keys, then the records once written
+    check = ctx.api_request.check_values(model, values, "create")
     with orm_writing(model.env, f"{model_name} records"):
         records = model.create(values)
-    ctx.api_request.check_records(records, "create")
+        check.verify(records)
     return records
 
 
 def update_records(ctx: GraphQLRequestContext, model_name: str, ids: list[int], values: Any,
                    context: Any = None) -> BaseModel:
     model = ctx.with_context(ctx.model(model_name, "write"), context)
+    ctx.api_request.check_context_defaults(model)
     records = ctx.api_request.check_records(model.browse(ids), "write")
     values = prepare_values(ctx, model, values, "write")
+    check = ctx.api_request.check_values(model, values, "write", records)
     with orm_writing(model.env, f"{model_name} records"):
         records.write(values)
-    ctx.api_request.check_records(records, "write")
+        check.verify(records)
     return records
 
 
 def delete_records(ctx: GraphQLRequestContext, model_name: str, ids: list[int],
                    context: Any = None) -> bool:
     model = ctx.with_context(ctx.model(model_name, "unlink"), context)
+    ctx.api_request.check_context_defaults(model)
     records = ctx.api_request.check_records(model.browse(ids), "unlink")
     with orm_writing(model.env, f"{model_name} records"):
         records.unlink()
