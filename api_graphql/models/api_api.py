@@ -150,6 +150,8 @@ class ApiApi(models.Model):
         context = GraphQLRequestContext(api_request)
         schema = self._api_graphql_schema(api_request.user)
         payload, status = run_graphql(schema, params, context, options)
+        # errors answered with 200 still count as errors (api_log's Errors Only mode)
+        api_request.has_errors = bool(payload.get("errors"))
         return self._api_json_response(payload, status=status, content_type=media_type)
 
     def _graphql_params(self, api_request):
