@@ -18,7 +18,7 @@ from ..tools.redaction import redact_credentials
 from ..tools.serialization import json_dumps
 from .common import ApiTestMixin
 
-_lt = LazyTranslate(__name__)
+lazy_text = LazyTranslate(__name__)  # as Odoo raises some errors: translated when shown
 
 
 @tagged("post_install", "-at_install")
@@ -83,7 +83,7 @@ class TestTools(TransactionCase):
             (psycopg2.errors.ProgramLimitExceeded("index row size exceeds"), 413),
             (psycopg2.errors.SerializationFailure("concurrent"), 409),
             (psycopg2.errors.UndefinedColumn("a server bug"), 500),
-            (UserError(_lt("lazy %(what)s", what="text")), 422),
+            (UserError(lazy_text("lazy %(what)s", what="text")), 422),
             (RuntimeError("secret detail"), 500),
         ]
         for exc, status in cases:
@@ -92,7 +92,7 @@ class TestTools(TransactionCase):
                 self.assertEqual(error.status, status)
                 self.assertIsInstance(error.detail, str)
                 json_dumps({"detail": error.detail})
-        self.assertEqual(to_api_error(UserError(_lt("lazy %(what)s", what="text"))).detail,
+        self.assertEqual(to_api_error(UserError(lazy_text("lazy %(what)s", what="text"))).detail,
                          "lazy text")
         self.assertNotIn("secret detail", to_api_error(RuntimeError("secret detail")).detail)
 
