@@ -5,3 +5,5 @@ from . import test_types
 from . import test_performance
 from . import test_client
 from . import test_security
+from . import test_parameters
+from . import test_documents_refused

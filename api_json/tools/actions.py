@@ -59,11 +59,14 @@ class ActionsMixin:
             raise bad(400, 'data must be {"method": ..., "args": [...], "kwargs": {...}}.',
                       "/data")
         method_name = data.get("method")
-        args, kwargs = data.get("args", []), dict(data.get("kwargs") or {})
+        args, kwargs = data.get("args", []), data.get("kwargs") or {}
         if not isinstance(method_name, str) or not method_name:
             raise bad(400, "data.method must name a method.", "/data/method")
         if not isinstance(args, list):
             raise bad(400, "data.args must be a list.", "/data/args")
+        if not isinstance(kwargs, dict):
+            raise bad(400, "data.kwargs must be an object.", "/data/kwargs")
+        kwargs = dict(kwargs)
         operation = method_operation(method_name)
         self.api_request.check_method_name(method_name)
         model = self.api_request.get_model(model_name, operation)
@@ -103,7 +106,7 @@ class ActionsMixin:
         for name in names:
             self._check_export_path(model, name)
         fmt = params.get("format", "xlsx")
-        if fmt not in EXPORT_FORMATS:
+        if not isinstance(fmt, str) or fmt not in EXPORT_FORMATS:
             raise bad(400, "format is xlsx or csv.", "/format")
         import_compat = bool(params.get("import_compat"))
         context = self._validated_context(params.get("context"), "/context")
@@ -150,7 +153,7 @@ class ActionsMixin:
             domain = filters.normalize_terms(domain, "the domain")
         except filters.FilterSyntaxError as error:
             raise bad(400, str(error), "/domain", "invalid_domain") from None
-        domain = self._checked_domain(model, domain)
+        domain = self._checked_domain(model, domain, {"pointer": "/domain"})
         access = self.api_request.access_domain(model)
         return model.search(expression.AND([domain, access]) if access else domain)
 
@@ -164,7 +167,7 @@ class ActionsMixin:
         if not isinstance(report_ref, str) or not report_ref:
             raise bad(400, "report_ref must be the XML id or the name of a report.",
                       "/report_ref")
-        if converter not in REPORT_CONVERTERS:
+        if not isinstance(converter, str) or converter not in REPORT_CONVERTERS:
             raise bad(400, "converter is pdf, html or text.", "/converter")
         if not _is_id_list(res_ids):
             raise bad(400, "res_ids must be a list of record ids.", "/res_ids")
@@ -242,7 +245,8 @@ class ActionsMixin:
             return files[0].read()
         if mimetype in ("application/json", "application/vnd.api+json"):
             body = self.read_body()
-            content = (body.get("meta") or {}).get("content")
+            meta = body.get("meta")
+            content = meta.get("content") if isinstance(meta, dict) else None
             if not isinstance(content, str):
                 raise bad(400, "Send the content in base64 as meta.content.", "/meta/content")
             try:

@@ -252,7 +252,7 @@ def shorthand_operator(name: str | None) -> str:
     if name is None:
         return "="
     operator = SHORTHAND_OPERATORS.get(name, name if name in TERM_OPERATORS else None)
-    if operator is None:
+    if operator is None or operator in SUBDOMAIN_OPERATORS:
         raise FilterSyntaxError(
             f"unknown operator {name!r}; use one of {', '.join(sorted(SHORTHAND_OPERATORS))}")
     return operator

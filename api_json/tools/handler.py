@@ -14,21 +14,24 @@ Paths below the API's endpoint:
 """
 
 import hashlib
+import logging
 import math
+from contextlib import contextmanager
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.urls import url_encode
 
-from odoo.fields import Command
+from odoo.fields import Command, Field
 from odoo.http import Response
-from odoo.models import BaseModel
+from odoo.models import READ_GROUP_ALL_TIME_GRANULARITY, BaseModel
 from odoo.osv import expression
 
 from odoo.addons.api_framework_base.tools import ApiError
 
-from . import filters
+from . import filter_values, filters
 from .actions import ActionsMixin
 from .atomic import AtomicMixin
+from .filter_values import MAX_INT
 from .naming import field_of, member_of, model_of, type_of
 from .negotiation import (
     JSON_BODY_TYPES,
@@ -38,10 +41,21 @@ from .negotiation import (
 )
 from .params import Page, parse_page, parse_query
 from .serializer import RELATIONAL_TYPES, TO_MANY_TYPES, Serializer, include_tree
-from .writer import ResourceWriter, bad
+from .writer import ResourceWriter, bad, nul_pointer
+
+_logger = logging.getLogger(__name__)
 
 JSONAPI_VERSION = {"version": "1.1"}
 NUMERIC_TYPES = ("integer", "float", "monetary")
+FILTER_SOURCE = {"parameter": "filter"}
+# read_group's functions that hold for any number (not bool_and, array_agg, recordset)
+AGGREGATE_FUNCTIONS = ("sum", "avg", "min", "max", "count", "count_distinct")
+UNGROUPABLE_TYPES = ("binary", "properties", "properties_definition")
+
+
+def bad_parameter(detail: str, parameter: str, code: str = "invalid_parameter") -> ApiError:
+    """Return the 400 error of a query ``parameter``."""
+    return ApiError(400, detail, code=code, source={"parameter": parameter})
 
 
 class JsonApiHandler(ActionsMixin, AtomicMixin):
@@ -123,7 +137,8 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
 
     @staticmethod
     def _record_id(raw: str) -> int:
-        if not raw.isdigit() or int(raw) <= 0:
+        # ASCII digits only: str.isdigit() also accepts '²', which int() refuses
+        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_INT:
             raise ApiError(404, f"{raw!r} is not a resource id.", code="record_not_found")
         return int(raw)
 
@@ -182,6 +197,9 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
         body = self.api_request.get_json_body(media_types=JSON_BODY_TYPES)
         if not isinstance(body, dict):
             raise bad(400, "The request document must be a JSON object.", "")
+        pointer = nul_pointer(body)
+        if pointer is not None:
+            raise bad(400, "Strings cannot hold NUL characters.", pointer)
         return body
 
     def primary_data(self) -> dict:
@@ -201,15 +219,18 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
     # Query parameters checked against the models
     # ------------------------------------------------------------------
 
-    def _checked_fields(self, model: BaseModel, names: list[str], parameter: str) -> None:
+    def _checked_fields(self, model: BaseModel, names: list[str], parameter: str | None = None,
+                        source: dict | None = None) -> None:
+        """Raise 400 (403 for a hidden field) unless ``names`` may be read, the error naming
+        the query ``parameter`` (or the ``source`` in a request document)."""
+        source = source or {"parameter": parameter}
         try:
             self.api_request.check_fields(model, names, "read")
         except ApiError as error:
-            error.source = {"parameter": parameter}
+            error.source = source
             if error.status == 403:
                 raise
-            raise ApiError(400, error.detail, code=error.error_code,
-                           source={"parameter": parameter}) from None
+            raise ApiError(400, error.detail, code=error.error_code, source=source) from None
 
     def sparse_fieldsets(self) -> dict[str, list[str]]:
         """Return ``{model name: field names}`` of the ``fields[...]`` parameters."""
@@ -255,44 +276,90 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
             paths.append(names)
         return include_tree(paths)
 
-    def _field_path(self, model: BaseModel, path: str) -> tuple[str, BaseModel]:
-        """Check a dotted field path of a filter; return it in field names, and the model
-        its last field leads to (None when that field is not a relation)."""
-        names, current = [], model
+    def _field_path(self, model: BaseModel, path: str,
+                    source: dict = FILTER_SOURCE) -> tuple[str, Field, BaseModel | None]:
+        """Check a dotted field path of a filter; return it in field names, its last field,
+        and the model that field leads to (None when it is not a relation)."""
+        names, current, field = [], model, None
         for member in path.split("."):
             if current is None:
                 raise ApiError(400, f"The filter path {path!r} goes through a field that is "
-                                    "not a relation.", code="invalid_filter",
-                               source={"parameter": "filter"})
+                                    "not a relation.", code="invalid_filter", source=source)
             name = field_of(member, current._fields)
             if name != "id":
-                self._checked_fields(current, [name], "filter")
+                self._checked_fields(current, [name], source=source)
             names.append(name)
             field = current._fields[name]
+            if not self._searchable(field):
+                raise ApiError(400, f"Cannot filter on {path!r}: Odoo cannot search "
+                                    f"{member!r}.", code="invalid_filter", source=source)
             current = self.env[field.comodel_name] if field.relational else None
         dotted = ".".join(names)
         try:  # the whole path, so that it never leads to a model outside the API
             self.api_request.check_path(model, dotted)
         except ApiError as error:
-            error.source = {"parameter": "filter"}
+            error.source = source
             raise
-        return dotted, current
+        return dotted, field, current
 
-    def _checked_domain(self, model: BaseModel, domain: list) -> list:
+    def _searchable(self, field: Field, depth: int = 0) -> bool:
+        """Whether Odoo can search ``field``: stored, or with a search method; a related
+        field only when every field of its path is (Odoo checks the last one only, and
+        logs an error for a computed field along the way)."""
+        if field.store:
+            return True
+        if not field.search or depth > 8:
+            return False
+        if not field.related:
+            return True
+        current = self.env[field.model_name]
+        for name in field.related.split("."):
+            related = current._fields.get(name) if current is not None else None
+            if related is None or not self._searchable(related, depth + 1):
+                return False
+            current = self.env[related.comodel_name] if related.relational else None
+        return True
+
+    def _checked_domain(self, model: BaseModel, domain: list,
+                        source: dict = FILTER_SOURCE) -> list:
+        """Return ``domain`` once every path may be read and every value compared with its
+        field (see :mod:`.filter_values`)."""
         checked = []
         for item in domain:
             if isinstance(item, tuple):
                 path, operator, value = item
-                path, comodel = self._field_path(model, path)
+                path, field, comodel = self._field_path(model, path, source)
                 if operator in filters.SUBDOMAIN_OPERATORS:
                     if comodel is None:
                         raise ApiError(400, f"{operator!r} needs a relational field, not "
-                                            f"{path!r}.", code="invalid_filter",
-                                       source={"parameter": "filter"})
-                    value = self._checked_domain(comodel, value)
+                                            f"{path!r}.", code="invalid_filter", source=source)
+                    value = self._checked_domain(comodel, value, source)
+                else:
+                    value = self._checked_value(field, path, operator, value, source)
                 item = (path, operator, value)
             checked.append(item)
         return checked
+
+    def _check_hierarchy(self, field: Field, path: str, operator: str, source: dict) -> None:
+        """Refuse ``child_of``/``parent_of`` unless the records compared have a parent
+        field of their own model (which Odoo needs, and fails without)."""
+        target = self.env[field.comodel_name if field.relational else field.model_name]
+        parent = target._fields.get(target._parent_name)
+        if parent is None or parent.type != "many2one" or parent.comodel_name != target._name:
+            raise ApiError(400, f"Invalid filter on {path!r}: {operator!r} needs a hierarchy, "
+                                f"and {type_of(target._name)} has no parent.",
+                           code="invalid_filter", source=source)
+
+    def _checked_value(self, field: Field, path: str, operator: str, value, source: dict):
+        """Return ``value`` as Odoo can compare it with ``field``, or raise 400."""
+        try:
+            value = filter_values.check_value(field, operator, value)
+        except filter_values.FilterValueError as error:
+            raise ApiError(400, f"Invalid filter on {path!r}: {error}.", code="invalid_filter",
+                           source=source) from None
+        if operator in filter_values.HIERARCHY_OPERATORS:
+            self._check_hierarchy(field, path, operator, source)
+        return value
 
     def search_domain(self, model: BaseModel) -> list:
         """Return the domain of the ``filter`` parameters, within the access domain."""
@@ -306,14 +373,14 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
             domains.append(self._checked_domain(model, domain))
         for member, operator_name, raw in self.params.filter_terms:
             parameter = f"filter[{member}]"
+            source = {"parameter": parameter}
             try:
                 operator = filters.shorthand_operator(operator_name)
             except filters.FilterSyntaxError as error:
-                raise ApiError(400, str(error), code="invalid_filter",
-                               source={"parameter": parameter}) from None
-            path, _comodel = self._field_path(model, member)
-            field = model._fields[path.split(".")[0]] if "." not in path else None
+                raise ApiError(400, str(error), code="invalid_filter", source=source) from None
+            path, field, _comodel = self._field_path(model, member, source)
             value = self._shorthand_value(field, operator, raw, parameter)
+            value = self._checked_value(field, path, operator, value, source)
             domains.append([(path, operator, value)])
         return expression.AND([domain for domain in domains if domain])
 
@@ -384,13 +451,14 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
                 raise ApiError(400, "page[after] walks the collection by id: it cannot be "
                                     "combined with sort.", code="invalid_parameter",
                                source={"parameter": "sort"})
-            records = model.search_fetch(
-                expression.AND([domain, [("id", ">", page.after or 0)]]), names,
-                limit=page.limit, order="id")
+            page_domain = expression.AND([domain, [("id", ">", page.after or 0)]])
+            order = "id"
         else:
-            records = model.search_fetch(domain, names, offset=page.offset, limit=page.limit,
-                                         order=order)
-        total = model.search_count(domain)
+            page_domain = domain
+        with self._refused_query():
+            records = model.search_fetch(page_domain, names, offset=page.offset,
+                                         limit=page.limit, order=order)
+            total = model.search_count(domain)
         links = self.pagination_links(page, total, records)
         meta = {"api": self.api._api_meta(), "total": total}
         document = self.document(records, True, model, links=links, meta=meta,
@@ -433,55 +501,126 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
 
     def get_groups(self, model: BaseModel, domain: list) -> Response:
         """Answer ``group_by`` with each group's value, count and aggregates."""
-        groupby = []
-        for spec in self.params.group_by:
-            member, _sep, granularity = spec.partition(":")
-            name = field_of(member, model._fields)
-            self._checked_fields(model, [name], "group_by")
-            if not model._fields[name]._description_groupable(self.env):
-                raise ApiError(400, f"Cannot group by {member!r}.", code="invalid_group_by",
-                               source={"parameter": "group_by"})
-            groupby.append(f"{name}:{granularity}" if granularity else name)
-        aggregates = self._aggregates(model)
-        rows = model.read_group(domain, [spec for spec, _name in aggregates], groupby,
-                                lazy=False, orderby=self.search_order(model) or False)
+        groupby = self._groupby(model)
+        aggregates = self._aggregates(model, groupby)
+        orderby = self._group_order(model, groupby)
+        with self._refused_query():
+            rows = model.read_group(domain, [spec for spec, _name in aggregates], groupby,
+                                    lazy=False, orderby=orderby)
         groups = [{
             "value": {member_of(spec.split(":")[0]) or spec: self._group_value(model, spec, row)
                       for spec in groupby},
             "count": row["__count"],
-            "aggregates": {name: row.get(name) for _spec, name in aggregates},
+            "aggregates": {name: row.get(spec.split(":")[0]) for spec, name in aggregates},
         } for row in rows]
         meta = {"api": self.api._api_meta(), "groups": groups,
                 "total": sum(group["count"] for group in groups)}
         return self.respond({"meta": meta, "links": {"self": self.current_url()}})
 
-    def _aggregates(self, model: BaseModel) -> list[tuple[str, str]]:
+    def _groupby(self, model: BaseModel) -> list[str]:
+        """Return the read_group specs of ``group_by``: fields, dates with a granularity."""
+        groupby, names = [], set()
+        for spec in self.params.group_by:
+            member, _sep, granularity = spec.partition(":")
+            name = field_of(member, model._fields)
+            self._checked_fields(model, [name], "group_by")
+            field = model._fields[name]
+            if field.type in UNGROUPABLE_TYPES or not field._description_groupable(self.env):
+                raise bad_parameter(f"Cannot group by {member!r}.", "group_by",
+                                    "invalid_group_by")
+            if granularity and (field.type not in ("date", "datetime")
+                                or granularity not in READ_GROUP_ALL_TIME_GRANULARITY):
+                raise bad_parameter(
+                    f"{granularity!r} is not a granularity of {member!r}: dates and datetimes "
+                    f"are grouped by {', '.join(READ_GROUP_ALL_TIME_GRANULARITY)}.",
+                    "group_by", "invalid_group_by")
+            if name in names:
+                raise bad_parameter(f"{member!r} is grouped by twice.", "group_by",
+                                    "invalid_group_by")
+            names.add(name)
+            groupby.append(f"{name}:{granularity}" if granularity else name)
+        return groupby
+
+    def _group_order(self, model: BaseModel, groupby: list[str]) -> str | bool:
+        """Return the order of the groups: ``sort`` may name grouped members only."""
+        order = self.search_order(model)
+        grouped = {spec.split(":")[0] for spec in groupby}
+        for member, _descending in self.params.sort:
+            if field_of(member, model._fields) not in grouped:
+                raise bad_parameter(f"Cannot sort groups on {member!r}: with group_by, sort "
+                                    "names grouped members only.", "sort", "invalid_sort")
+        return order or False
+
+    def _aggregates(self, model: BaseModel, groupby: list[str]) -> list[tuple[str, str]]:
+        """Return ``(read_group spec, member)`` of each aggregate; each spec names its
+        result ``agg__<field>``, apart from the grouped fields' own values."""
         if self.params.aggregates is None:
             readable = set(self.api_request.readable_fields(model))
-            return [(f"{name}:{field.aggregator}", name) for name, field in model._fields.items()
-                    if name in readable and name != "id" and field.type in NUMERIC_TYPES
-                    and field.store and field.aggregator and field.column_type]
-        result = []
+            grouped = {spec.split(":")[0] for spec in groupby}
+            return [(f"agg__{name}:{field.aggregator}({name})", member_of(name) or name)
+                    for name, field in model._fields.items()
+                    if name in readable and name != "id" and name not in grouped
+                    and field.type in NUMERIC_TYPES and field.store and field.column_type
+                    and field.aggregator in AGGREGATE_FUNCTIONS]
+        result, names = [], set()
         for spec in self.params.aggregates:
             member, _sep, function = spec.partition(":")
             name = field_of(member, model._fields)
             self._checked_fields(model, [name], "aggregates")
             field = model._fields[name]
             function = function or field.aggregator
-            if not function or field.type not in NUMERIC_TYPES or not field.store:
-                raise ApiError(400, f"Cannot aggregate {member!r}.", code="invalid_aggregate",
-                               source={"parameter": "aggregates"})
-            result.append((f"{name}:{function}", name))
+            if field.type not in NUMERIC_TYPES or not field.store or not field.column_type:
+                raise bad_parameter(f"Cannot aggregate {member!r}: it is not a stored number.",
+                                    "aggregates", "invalid_aggregate")
+            if function not in AGGREGATE_FUNCTIONS:
+                raise bad_parameter(f"{function!r} is not an aggregate function; use one of "
+                                    f"{', '.join(AGGREGATE_FUNCTIONS)}.", "aggregates",
+                                    "invalid_aggregate")
+            if name in names:
+                raise bad_parameter(f"{member!r} is aggregated twice.", "aggregates",
+                                    "invalid_aggregate")
+            names.add(name)
+            result.append((f"agg__{name}:{function}({name})", member_of(name) or name))
         return result
 
     def _group_value(self, model: BaseModel, spec: str, row: dict):
         name = spec.split(":")[0]
         value = row.get(spec, row.get(name))
         field = model._fields[name]
-        if field.type == "many2one" and value:
-            return {"type": type_of(field.comodel_name), "id": str(value[0]),
+        if (field.relational or name == "id") and isinstance(value, (list, tuple)):
+            model_name = field.comodel_name if field.relational else model._name
+            return {"type": type_of(model_name), "id": str(value[0]),
                     "display_name": value[1]}
         return None if value is False and field.type != "boolean" else value
+
+    def _query_parameters(self) -> list[str]:
+        """Return the parameters the request gives that shape a collection's query."""
+        params = self.params
+        names = ["group_by"] if params.group_by else []
+        if params.group_by and params.aggregates is not None:
+            names.append("aggregates")
+        if params.filter is not None:
+            names.append("filter")
+        names += [f"filter[{member}]" for member, _op, _raw in params.filter_terms]
+        return names + (["sort"] if params.sort else [])
+
+    @contextmanager
+    def _refused_query(self):
+        """Answer 400 when the ORM refuses the query the parameters make.
+
+        Every parameter is checked before it reaches the ORM; this catches what a check
+        misses (the search method of a computed field, say) and names the first parameter
+        the request gives, as a client error rather than a crash."""
+        try:
+            yield
+        except (ValueError, TypeError, KeyError, NotImplementedError, OverflowError) as error:
+            sent = self._query_parameters()
+            if not sent:
+                raise
+            _logger.info("API %s: the ORM refused the query of %s: %s", self.api.endpoint,
+                         ", ".join(sent), error)
+            raise bad_parameter(f"Odoo cannot run this query: {str(error)[:300]}", sent[0],
+                                "invalid_parameter") from None
 
     def fetch_record(self, model: BaseModel, record_id: int) -> BaseModel:
         """Return the record, or raise 404 when the caller cannot see it."""
@@ -557,7 +696,7 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
                       "client_generated_id")
         record = model.create(writer.values(model, data, pointer))
         if data.get("lid") is not None:
-            self.lids[data["lid"]] = record.id
+            self.lids[writer.local_id(data, pointer)] = record.id
         return record
 
     def post_resource(self, model_name: str) -> Response:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from odoo.addons.api_framework_base.tools import ApiError
 
+from .filter_values import MAX_INT
+
 FAMILY_PATTERN = re.compile(r"^([A-Za-z_][\w-]*)((?:\[[^\[\]]*\])*)$")
 BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 
@@ -50,6 +52,9 @@ def parse_query(args) -> QueryParams:
     """Parse the query string ``args`` (a werkzeug MultiDict)."""
     params = QueryParams()
     for key, value in args.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            # PostgreSQL cannot hold NUL characters: refused before any query is built.
+            raise _bad(f"The query parameter {key!r} holds a NUL character.", key)
         match = FAMILY_PATTERN.match(key)
         if not match:
             raise _bad(f"The query parameter {key!r} is malformed.", key)
@@ -100,8 +105,9 @@ def _positive_int(page: dict, name: str, minimum: int = 1) -> int | None:
         value = int(raw)
     except ValueError:
         value = minimum - 1
-    if value < minimum:
-        raise _bad(f"page[{name}] must be an integer of at least {minimum}.", f"page[{name}]")
+    if not minimum <= value <= MAX_INT:  # pages and ids within PostgreSQL's integers
+        raise _bad(f"page[{name}] must be an integer from {minimum} to {MAX_INT}.",
+                   f"page[{name}]")
     return value
 
 

@@ -16,6 +16,7 @@ from odoo.models import BaseModel
 
 from odoo.addons.api_framework_base.tools import ApiError
 
+from .filter_values import INT4_RANGE, MAX_INT, MAX_NUMBER, is_number
 from .naming import field_of, model_of, same_type, type_of
 from .serializer import RELATIONAL_TYPES, TO_MANY_TYPES
 
@@ -29,6 +30,26 @@ def bad(status: int, detail: str, pointer: str, code: str = "invalid_document") 
 
 def escape_pointer(member: str) -> str:
     return member.replace("~", "~0").replace("/", "~1")
+
+
+def nul_pointer(document: Any) -> str | None:
+    """Return the JSON pointer of a string (value or member name) of ``document``
+    that holds a NUL character, which PostgreSQL cannot store; None when there is none."""
+    stack = [("", document)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return pointer
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{pointer}/{escape_pointer(key)}"
+                if "\x00" in key:
+                    return child
+                stack.append((child, item))
+        elif isinstance(value, list):
+            stack.extend((f"{pointer}/{index}", item) for index, item in enumerate(value))
+    return None
 
 
 def parse_datetime(value: Any, pointer: str) -> datetime.datetime:
@@ -93,7 +114,7 @@ class ResourceWriter:
         if not isinstance(identifier, dict):
             raise bad(400, "A resource identifier {type, id} is expected here.", pointer)
         if "id" not in identifier and "lid" in identifier:
-            lid = identifier["lid"]
+            lid = self.local_id(identifier, pointer)
             if lid not in self.lids:
                 raise bad(404, f"The local id {lid!r} is not known (yet).", f"{pointer}/lid",
                           "unknown_lid")
@@ -106,9 +127,17 @@ class ResourceWriter:
             value = int(raw)
         except ValueError:
             value = 0
-        if value <= 0:
+        if not 0 < value <= MAX_INT:
             raise bad(400, f"{raw!r} is not a valid id.", f"{pointer}/id", "invalid_id")
         return value
+
+    @staticmethod
+    def local_id(identifier: dict, pointer: str) -> str:
+        """Return the ``lid`` of a resource object or identifier: a string."""
+        lid = identifier["lid"]
+        if not isinstance(lid, str) or not lid:
+            raise bad(400, "lid must be a non-empty string.", f"{pointer}/lid", "invalid_lid")
+        return lid
 
     # Documents -----------------------------------------------------------
 
@@ -184,11 +213,16 @@ class ResourceWriter:
     def _convert_integer(self, field, value, pointer):
         self._expect(isinstance(value, int) and not isinstance(value, bool),
                      "An integer is expected.", pointer)
+        self._expect(INT4_RANGE[0] <= value <= INT4_RANGE[1],
+                     f"Integers range from {INT4_RANGE[0]} to {INT4_RANGE[1]}.", pointer)
         return value
+
+    _convert_many2one_reference = _convert_integer
 
     def _convert_float(self, field, value, pointer):
         self._expect(isinstance(value, (int, float)) and not isinstance(value, bool),
                      "A number is expected.", pointer)
+        self._expect(is_number(value), f"The number is beyond {MAX_NUMBER:g}.", pointer)
         return value
 
     _convert_monetary = _convert_float
@@ -198,6 +232,13 @@ class ResourceWriter:
         return value
 
     _convert_text = _convert_html = _convert_char
+
+    def _convert_reference(self, field, value, pointer):
+        model_name, _sep, raw_id = value.partition(",") if isinstance(value, str) else ("", "", "")
+        raw_id = raw_id if raw_id.isascii() else ""
+        self._expect(model_name in self.env and raw_id.isdigit() and 0 < int(raw_id) <= MAX_INT,
+                     'A reference is written "<model>,<id>", e.g. "res.partner,7".', pointer)
+        return value
 
     def _convert_selection(self, field, value, pointer):
         keys = [key for key, _label in field._description_selection(self.env)]
