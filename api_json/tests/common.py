@@ -1,9 +1,14 @@
 """Test base of api_json: a JSON:API over API keys, and schema validation of every
 JSON:API document the tests receive."""
 
+import contextlib
 import json
 import os
 import unittest
+from unittest.mock import patch
+
+from odoo.sql_db import Cursor
+from odoo.tools import SQL
 
 from odoo.addons.api_framework_base.tests.common import ApiHttpCase
 
@@ -135,6 +140,28 @@ class JsonApiCase(ApiHttpCase):
 
     def get(self, path, params=None, status=200, **kwargs):
         return self.jsonapi("GET", path, params=params, status=status, **kwargs).json()
+
+    def follow(self, url, status=200):
+        """GET a link exactly as the API served it; return the validated document."""
+        self.assertTrue(url.startswith(f"{self.base_url()}/{self.endpoint}/"), url)
+        response = self.opener.get(url, headers=self.headers(), timeout=60,
+                                   allow_redirects=False)
+        self.assertStatus(response, status)
+        return self.validate_response(response)
+
+    @contextlib.contextmanager
+    def captured_sql(self):
+        """Collect the SQL run meanwhile, the test server's included (its cursors wrap the
+        test cursor), as a list of query strings."""
+        queries = []
+        execute = Cursor.execute
+
+        def spy(cursor, query, params=None, log_exceptions=True):
+            queries.append(query.code if isinstance(query, SQL) else str(query))
+            return execute(cursor, query, params, log_exceptions)
+
+        with patch.object(Cursor, "execute", spy):
+            yield queries
 
     def assertError(self, response, status, pointer=None, parameter=None):
         self.assertStatus(response, status)

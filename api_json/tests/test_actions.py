@@ -1,8 +1,10 @@
 import base64
 import io
+import json
 
 import openpyxl
 
+from odoo import http
 from odoo.tests import tagged
 
 from .common import JsonApiCase
@@ -88,6 +90,43 @@ class TestJsonApiActions(JsonApiCase):
         body = dict(body, fields=[{"name": "password", "label": "x"}], model="res.users",
                     ids=[self.api_user.id])
         self.assertError(self.jsonapi("POST", "/export", body), 403)
+
+    def odoo_csv_export(self, body):
+        """Return the CSV Odoo's own export (/web/export/csv) gives the API user for the
+        same request; the API calls are over by then (this opens a session)."""
+        self.authenticate(self.api_user.login, "api_caller_pass_1234")
+        data = {key: body.get(key) for key in ("model", "fields", "ids", "domain",
+                                               "import_compat", "context")}
+        data.update(ids=data["ids"] or False, domain=data["domain"] or [],
+                    context=data["context"] or {})
+        response = self.url_open("/web/export/csv", data={
+            "data": json.dumps(data), "csrf_token": http.Request.csrf_token(self)})
+        self.assertStatus(response, 200)
+        return response.content.decode()
+
+    def test_export_csv_rows_equal_odoo_export(self):
+        self.api_user.groups_id |= self.env.ref("base.group_allow_export")
+        self.child2.name = "=JA Child Two"  # Odoo quotes what a spreadsheet would compute
+        fields = [{"name": "name", "label": "Name"},
+                  {"name": "country_id/name", "label": "Country"},
+                  {"name": "category_id/name", "label": "Tags"},
+                  {"name": "parent_id/id", "label": "Parent"},
+                  {"name": "is_company", "label": "Is a Company"}]
+        by_ids = {"model": "res.partner", "format": "csv", "fields": fields,
+                  "ids": (self.company | self.child1 | self.child2).ids,
+                  "import_compat": False, "context": {"lang": "en_US"}}
+        by_domain = {"model": "res.partner", "format": "csv", "fields": fields,
+                     "domain": [["name", "ilike", "JA "]], "import_compat": True}
+        ours = []
+        for body in (by_ids, by_domain):
+            meta = self.jsonapi("POST", "/export", body, status=200).json()["meta"]
+            self.assertEqual((meta["format"], meta["count"]), ("csv", 3))
+            ours.append(base64.b64decode(meta["content"]).decode())
+        # a header and three partners; with labels, a row for the second tag of Child Two
+        for body, content, lines in zip((by_ids, by_domain), ours, (5, 4)):
+            with self.subTest(ids=bool(body.get("ids"))):
+                self.assertEqual(content, self.odoo_csv_export(body))
+                self.assertEqual(len(content.splitlines()), lines, content)
 
 
 @tagged("post_install", "-at_install")

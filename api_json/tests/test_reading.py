@@ -1,3 +1,5 @@
+import json
+
 from odoo.tests import tagged
 
 from .common import JsonApiCase
@@ -67,19 +69,38 @@ class TestJsonApiReading(JsonApiCase):
         response = self.jsonapi("GET", "/res.partner", params={"page[size]": 101})
         self.assertError(response, 400, parameter="page[size]")
 
-    def test_offset_and_cursor_pagination(self):
+    def test_offset_pagination(self):
         doc = self.get("/res.partner", {"page[offset]": 2, "page[limit]": 3,
                                         "fields[res.partner]": "name"})
         self.assertEqual(self.ids(doc), self.partners(offset=2, limit=3).ids)
         self.assertIn("page%5Boffset%5D=5", doc["links"]["next"])
-        seen, params = [], {"page[size]": 7, "fields[res.partner]": "name", "page[after]": 0}
-        while True:
-            doc = self.get("/res.partner", params)
+
+    def test_cursor_pagination_follows_links_next(self):
+        self.env["res.partner"].create([{"name": f"JA Cursor {index}"} for index in range(9)])
+        expected = self.partners([("name", "=like", "JA %")], order="id").ids
+        self.assertEqual(len(expected), 12)  # four full pages of 3, then an empty one
+        with self.captured_sql() as queries:
+            doc = self.get("/res.partner", {"page[size]": 3, "page[after]": 0,
+                                            "filter[name][=like]": "JA %",
+                                            "fields[res.partner]": "name"})
+        seen, pages = self.ids(doc), 1
+        while "next" in doc["links"]:
+            self.assertLessEqual(pages, len(expected), "links.next never ends")
+            doc = self.follow(doc["links"]["next"])
             seen += self.ids(doc)
-            if "next" not in doc["links"]:
-                break
-            params["page[after]"] = seen[-1]
-        self.assertEqual(seen, self.partners(order="id").ids)
+            pages += 1
+        self.assertEqual(seen, expected, "every record once, in id order")
+        self.assertEqual(pages, 5)
+        self.assertEqual(doc["data"], [])
+        # the page is read by id, not by skipping rows: no OFFSET in its query
+        searches = [query for query in queries
+                    if 'FROM "res_partner"' in query and "LIMIT" in query]
+        self.assertTrue(searches, queries)
+        self.assertFalse([query for query in searches if "OFFSET" in query], searches)
+        with self.captured_sql() as queries:
+            self.get("/res.partner", {"page[offset]": 3, "page[limit]": 3})
+        self.assertTrue([query for query in queries if "OFFSET" in query],
+                        "an offset page shows that the queries are seen")
 
     def test_j05_sort(self):
         doc = self.get("/res.partner", {"sort": "name", "fields[res.partner]": "name",
@@ -109,6 +130,44 @@ class TestJsonApiReading(JsonApiCase):
             doc = self.get("/res.partner", {"filter": text, "page[size]": 500,
                                             "fields[res.partner]": "name"})
             self.assertEqual(sorted(self.ids(doc)), expected, text)
+
+    def assertSameAsSearch(self, text, domain):
+        """The filter ``text`` selects the records Odoo's search with ``domain`` finds."""
+        doc = self.get("/res.partner", {"filter": text, "page[size]": 500,
+                                        "fields[res.partner]": "name"})
+        expected = self.partners(domain)
+        self.assertEqual(sorted(self.ids(doc)), sorted(expected.ids), text)
+        return expected
+
+    def test_filter_bare_not_token(self):
+        expected = self.assertSameAsSearch(
+            "[AND, ('name', '=like', 'JA %'), NOT, ('parent_id', '=', False)]",
+            ["&", ("name", "=like", "JA %"), "!", ("parent_id", "=", False)])
+        self.assertEqual(expected, self.child1 | self.child2)
+        expected = self.assertSameAsSearch(
+            "[NOT, OR, ('is_company', '=', True), ('country_id.code', '=', 'FR')]",
+            ["!", "|", ("is_company", "=", True), ("country_id.code", "=", "FR")])
+        self.assertIn(self.child2, expected)
+        self.assertNotIn(self.child1, expected)
+
+    def test_filter_odoo_list_notation(self):
+        domain = ["&", ("name", "=like", "JA %"),
+                  "|", ("is_company", "=", True), "!", ("country_id", "=", False)]
+        expected = self.assertSameAsSearch(
+            "['&', ('name', '=like', 'JA %'), "
+            "'|', ('is_company', '=', True), '!', ('country_id', '=', False)]", domain)
+        self.assertEqual(expected, self.company | self.child1)
+        self.assertSameAsSearch(json.dumps(domain), domain)  # the same list in JSON
+
+    def test_filter_none_and_null_literals(self):
+        domain = [("name", "=like", "JA %"), ("parent_id", "=", None)]
+        for text in ("[('name', '=like', 'JA %'), ('parent_id', '=', None)]",
+                     '[["name", "=like", "JA %"], ["parent_id", "=", null]]'):
+            self.assertEqual(self.assertSameAsSearch(text, domain), self.company)
+        domain = [("name", "=like", "JA %"), ("country_id", "!=", None)]
+        for text in ("[('name', '=like', 'JA %'), ('country_id', '!=', None)]",
+                     '[["name", "=like", "JA %"], ["country_id", "!=", null]]'):
+            self.assertEqual(self.assertSameAsSearch(text, domain), self.company | self.child1)
 
     def test_malformed_filter(self):
         for text, words in (("[('name', '=', 'x']", "position 18"),
@@ -268,6 +327,42 @@ class TestJsonApiReading(JsonApiCase):
         response = self.jsonapi("POST", "/res.partner", body, content_type="text/plain")
         self.assertError(response, 415)
         self.assertFalse(self.env["res.partner"].search([("name", "=", "x")]))
+
+    def test_profile_media_type_parameter(self):
+        # JSON:API 1.1: ext and profile are the media type parameters a server accepts; a
+        # profile it does not apply is ignored, in Accept and in Content-Type alike.
+        profile = 'application/vnd.api+json; profile="https://example.com/profiles/audit"'
+        response = self.jsonapi("GET", "/res.partner", params={"page[size]": 1},
+                                headers={"Accept": profile}, status=200)
+        self.assertEqual(response.headers["Content-Type"], "application/vnd.api+json")
+        self.assertIn("Accept", response.headers["Vary"])
+        two = profile.replace("audit", "audit https://example.com/profiles/other")
+        self.jsonapi("GET", f"/res.partner/{self.company.id}", headers={"Accept": two},
+                     status=200)
+        body = {"data": {"type": "res-partner", "attributes": {"name": "JA Profiled"}}}
+        response = self.jsonapi("POST", "/res.partner", body, content_type=two,
+                                headers={"Accept": profile}, status=201)
+        self.assertTrue(self.env["res.partner"].search([("name", "=", "JA Profiled")]))
+        # a profile next to a parameter the spec does not allow is still refused
+        response = self.jsonapi("GET", "/res.partner", headers={
+            "Accept": profile + "; version=2"})
+        self.assertError(response, 406)
+
+    def test_accept_only_with_unsupported_extensions(self):
+        for accept in ('application/vnd.api+json; ext="https://example.com/ext/unknown"',
+                       'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic '
+                       'https://example.com/ext/unknown"',
+                       'application/vnd.api+json; ext="urn:a", '
+                       'application/vnd.api+json; ext="urn:b"; q=0.5'):
+            with self.subTest(accept):
+                response = self.jsonapi("GET", "/res.partner", headers={"Accept": accept})
+                error = self.assertError(response, 406)
+                self.assertEqual(error["source"], {"header": "Accept"})
+        # one instance without an unsupported extension is enough
+        self.jsonapi("GET", "/res.partner", params={"page[size]": 1}, status=200, headers={
+            "Accept": 'application/vnd.api+json; ext="urn:a", application/vnd.api+json'})
+        self.jsonapi("GET", "/res.partner", params={"page[size]": 1}, status=200, headers={
+            "Accept": 'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"'})
 
     def test_unknown_model_and_path(self):
         self.assertError(self.jsonapi("GET", "/no.such.model"), 404)
