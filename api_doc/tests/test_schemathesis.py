@@ -50,13 +50,12 @@ class TestSchemathesis(ApiDocCase):
 
     @staticmethod
     def fuzzed_document(document):
-        """Return ``document`` without what the protocols are known to fail on.
+        """Return ``document`` without what REST-JSON is known to fail on.
 
-        api_json answers a 500 to group_by combined with a sort on a member it does not
-        group by (read_group refuses the order): group_by is left out of the fuzzing.
         REST-JSON hands relation ids to the ORM unchecked: the API answers 422 for a
         record that does not exist, but PostgreSQL's foreign key violation is logged at
-        ERROR level, which fails the test run: relations are left out of its values."""
+        ERROR level, which fails the test run: relations are left out of its values
+        (the ``.Values`` schemas, which only REST-JSON documents have)."""
         document = json.loads(json.dumps(document))
         for name, schema in document["components"]["schemas"].items():
             if name.endswith(".Values"):
@@ -65,17 +64,13 @@ class TestSchemathesis(ApiDocCase):
                     if "x-odoo-relation" not in value}
                 schema["required"] = [field for field in schema["required"]
                                       if field in schema["properties"]]
-        for path_item in document["paths"].values():
-            for operation in path_item.values():
-                if isinstance(operation, dict) and "parameters" in operation:
-                    operation["parameters"] = [
-                        parameter for parameter in operation["parameters"]
-                        if parameter.get("name") not in ("group_by", "aggregates")]
         return document
 
     def test_schemathesis_finds_no_server_error_nor_schema_mismatch(self):
-        # res.partner is left out: a create without name breaks a database constraint,
-        # which the foundation still answers with a 500 (reported, not this addon's).
+        # res.partner is left out, for reasons outside api_doc and api_json: a create
+        # without name breaks the res_partner_check_name constraint, answered 422 but
+        # logged at ERROR by Odoo's sql_db (which fails the run), and search_read answers
+        # do not match the REST-JSON document (ST108).
         api = self.create_api("doc-fuzz", "rest_json", "apikey", access_mode="custom",
                               access_ids=[
                                   (0, 0, {"model_id": self.model_id("res.partner.category"),
@@ -88,8 +83,13 @@ class TestSchemathesis(ApiDocCase):
     def test_schemathesis_on_a_jsonapi(self):
         if "jsonapi" not in dict(self.env["api.api"]._fields["protocol"].selection):
             self.skipTest("needs api_json")
+        # Every query parameter of the document is fuzzed, group_by and aggregates
+        # included. res.partner is read only: a create or update without name breaks the
+        # res_partner_check_name constraint, which the document cannot express; the API
+        # answers 422, but Odoo's sql_db logs the failed query at ERROR, failing the run.
         api = self.create_api("doc-fuzz-ja", "jsonapi", "apikey", access_mode="custom",
                               access_ids=[
+                                  (0, 0, {"model_id": self.model_id("res.partner")}),
                                   (0, 0, {"model_id": self.model_id("res.partner.category"),
                                           "perm_create": True, "perm_write": True}),
                                   (0, 0, {"model_id": self.model_id("res.country")}),
