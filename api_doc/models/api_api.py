@@ -5,7 +5,7 @@ Routes (see :func:`~odoo.addons.api_framework_base.tools.api_route`):
 - ``GET /<endpoint>/openapi.json``: the OpenAPI 3.1 document, for protocols that have a
   builder ``_api_doc_openapi_<protocol>(self, api_request)`` (REST-JSON and JSON:API here);
 - ``GET /<endpoint>/schema.graphql``: the GraphQL schema in SDL, for APIs whose protocol
-  module provides ``_api_graphql_schema()`` (a graphql-core ``GraphQLSchema``);
+  module provides ``_api_graphql_schema(user)`` (a graphql-core ``GraphQLSchema``);
 - ``GET /<endpoint>/postman.json``: a Postman collection v2.1;
 - ``GET /<endpoint>/docs`` (Swagger UI), ``/<endpoint>/docs/redoc`` (Redoc) and
   ``/<endpoint>/graphiql`` (GraphiQL): static pages, served without authentication, that
@@ -17,7 +17,6 @@ users of the Documentation Viewer group get the same documents through the sessi
 routes of ``controllers/main.py``.
 """
 
-import inspect
 import logging
 import time
 
@@ -139,11 +138,13 @@ class ApiApi(models.Model):
         return document
 
     def _api_doc_graphql_schema(self, api_request):
-        schema_method = getattr(self, "_api_graphql_schema", None)
-        if self.protocol != GRAPHQL_PROTOCOL or schema_method is None:
+        """Return the GraphQL schema as ``api_request``'s caller sees it: api_graphql's
+        ``_api_graphql_schema(user)``, cached per API and set of the user's groups, leaves
+        out the fields (and in User mode the models) the caller may not read."""
+        if self.protocol != GRAPHQL_PROTOCOL or not hasattr(self, "_api_graphql_schema"):
             raise ApiError(404, "This API does not serve GraphQL.", code="no_graphql_schema")
-        parameters = inspect.signature(schema_method).parameters
-        return schema_method(api_request) if parameters else schema_method()
+        return self._api_graphql_schema(api_request.user)
+
 
     def _api_doc_graphql_sdl(self, api_request):
         """Return the GraphQL schema of the API in SDL."""

@@ -49,6 +49,18 @@ class TestGraphqlDocs(ApiDocCase):
         self.get_doc("openapi.json", endpoint="gql-doc", key=self.gql_key, status=404)
         self.assertStatus(self.api_call("GET", "/gql-doc/docs"), 404)
 
+    def test_schema_graphql_is_the_schema_served_to_the_caller(self):
+        from graphql import print_schema
+
+        response = self.get_doc("schema.graphql", endpoint="gql-doc", key=self.gql_key)
+        self.assertEqual(response.text,
+                         print_schema(self.gql_api._api_graphql_schema(self.api_user)))
+        self.authenticate("doc_viewer", "doc_viewer_pass_1234")
+        backend = self.assertStatus(
+            self.url_open(f"/api_doc/api/{self.gql_api.id}/schema.graphql"), 200)
+        self.assertEqual(backend.text,
+                         print_schema(self.gql_api._api_graphql_schema(self.doc_viewer)))
+
     def test_graphql_postman_collection(self):
         collection = self.get_doc("postman.json", endpoint="gql-doc", key=self.gql_key).json()
         self.assertEqual(collection["auth"]["type"], "apikey")
