@@ -24,6 +24,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 from odoo.http import Response
 
+from odoo.addons.api_framework_base.models.api_api import CHECKED_METHODS, method_operation
+from odoo.addons.api_framework_base.models.api_method_call import SPECIFICATION_ARGUMENTS
 from odoo.addons.api_framework_base.tools import ApiError, api_route
 from odoo.addons.api_framework_base.tools.api_request import ApiRequest
 
@@ -145,7 +147,6 @@ class ApiApi(models.Model):
             raise ApiError(404, "This API does not serve GraphQL.", code="no_graphql_schema")
         return self._api_graphql_schema(api_request.user)
 
-
     def _api_doc_graphql_sdl(self, api_request):
         """Return the GraphQL schema of the API in SDL."""
         from graphql import print_schema
@@ -189,6 +190,40 @@ class ApiApi(models.Model):
         names = api_request.readable_fields(model)
         ordered = sorted(names, key=lambda name: (name != "id", name))
         return {name: model._fields[name] for name in ordered}
+
+    def _api_doc_methods(self, api_request, model, operations):
+        """Return the sorted names of the methods of ``model`` the caller may call, or
+        None in the User access mode, where any public method runs with the caller's
+        rights. Where an allow-list applies, and as superuser, only the methods whose
+        arguments the framework checks run (``CHECKED_METHODS``, less those reading a
+        field specification, which need the User mode), and those the model's line
+        names; each needs its operation (``operations``) and passes ``check_method``."""
+        if self.access_mode == "user":
+            return None
+        rule = self._api_rule(model._name) or {}
+        candidates = (set(CHECKED_METHODS) | set(rule.get("methods") or ())) \
+            - set(SPECIFICATION_ARGUMENTS)
+        return sorted(name for name in candidates
+                      if operations.get(method_operation(name))
+                      and self._api_doc_method_served(api_request, model, name))
+
+    def _api_doc_method_served(self, api_request, model, method_name):
+        try:
+            api_request.check_method(model, method_name)
+        except (ApiError, AccessError):
+            return False
+        return True
+
+    def _api_doc_relation_writable(self, api_request, field):
+        """Whether values given to ``field`` may name records: a relation only when its
+        model is served (where an allow-list applies, when it is listed), since the
+        framework refuses values that name records of other models (``ValuesCheck``)."""
+        if not field.relational:
+            return True
+        if field.comodel_name in self._api_denied_models():
+            return False
+        return not self._api_uses_allow_list() \
+            or field.comodel_name in self._api_access_rules()
 
     # ------------------------------------------------------------------
     # Parts shared by the OpenAPI documents

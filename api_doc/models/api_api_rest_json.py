@@ -2,6 +2,8 @@
 
 from odoo import api, models
 
+from odoo.addons.api_framework_base.models.api_api import CHECKED_METHODS
+
 from ..tools.openapi import (
     HEAVY_TYPES,
     RELATIONAL_TYPES,
@@ -31,14 +33,15 @@ class ApiApi(models.Model):
             model = api_request.env[model_name]
             model_fields = self._api_doc_fields(api_request, model)
             schemas[component_name(model_name, "Record")] = \
-                self._api_doc_rest_json_record(model, model_fields)
+                self._api_doc_rest_json_record(api_request, model, model_fields)
             if operations["create"] or operations["write"]:
                 schemas[component_name(model_name, "Values")] = \
-                    self._api_doc_rest_json_values(model, model_fields)
+                    self._api_doc_rest_json_values(api_request, model, model_fields)
             document["tags"].append({"name": model_name,
                                      "description": model._description or model_name})
+            methods = self._api_doc_methods(api_request, model, operations)
             document["paths"].update(
-                self._api_doc_rest_json_paths(model, model_fields, operations))
+                self._api_doc_rest_json_paths(model, model_fields, operations, methods))
         return document
 
     def _api_doc_rest_json_common_schemas(self):
@@ -57,15 +60,22 @@ class ApiApi(models.Model):
             },
         }
 
-    def _api_doc_rest_json_value_schema(self, field, for_write=False):
+    def _api_doc_rest_json_value_schema(self, field, for_write=False, named=True):
+        """Return the schema of ``field``'s value as read (or written, ``for_write``);
+        ``named``: whether a many2one is read as ``[id, display name]``, else its id."""
         env = self.env
         if field.type == "many2one":
             if for_write:
                 schema = int32(1) if field.required else nullable(int32(1), False)
-            else:
+            elif named:
                 pair = {"type": "array", "minItems": 2, "maxItems": 2,
                         "prefixItems": [{"type": "integer"}, {"type": "string"}]}
                 schema = nullable(pair, False)
+            else:
+                record_id = {"type": "integer", "description": env._(
+                    "The id alone: this API does not serve the names of %(model)s records.",
+                    model=field.comodel_name)}
+                schema = nullable(record_id, False)
         elif field.type in ("one2many", "many2many"):
             if for_write:
                 schema = {"type": "array", "items": self._api_doc_rest_json_command(field)}
@@ -105,9 +115,20 @@ class ApiApi(models.Model):
                 "[6, 0, ids] replace."),
         }
 
-    def _api_doc_rest_json_record(self, model, model_fields):
-        properties = {name: self._api_doc_rest_json_value_schema(field)
-                      for name, field in model_fields.items()}
+    def _api_doc_rest_json_many2one_named(self, api_request, field):
+        """Whether reading the many2one ``field`` answers ``[id, display name]``: as the
+        framework shapes read results (``_api_call_shape``), where an allow-list applies
+        only when the API serves the related model whole (``_api_display_name_served``);
+        otherwise the id alone."""
+        return not self._api_uses_allow_list() \
+            or self._api_display_name_served(api_request, field)
+
+    def _api_doc_rest_json_record(self, api_request, model, model_fields):
+        properties = {
+            name: self._api_doc_rest_json_value_schema(
+                field, named=field.type != "many2one"
+                or self._api_doc_rest_json_many2one_named(api_request, field))
+            for name, field in model_fields.items()}
         return {
             "type": "object",
             "title": model._description or model._name,
@@ -115,9 +136,10 @@ class ApiApi(models.Model):
             "required": ["id"] if "id" in properties else [],
         }
 
-    def _api_doc_rest_json_values(self, model, model_fields):
+    def _api_doc_rest_json_values(self, api_request, model, model_fields):
         writable = {name: field for name, field in model_fields.items()
-                    if not is_readonly(field)}
+                    if not is_readonly(field)
+                    and self._api_doc_relation_writable(api_request, field)}
         return {
             "type": "object",
             "title": self.env._("Values of %(model)s", model=model._name),
@@ -135,9 +157,12 @@ class ApiApi(models.Model):
         preferred = [name for name in ("display_name", "name") if name in names]
         return ["id"] + (preferred or names)[:2] if "id" in model_fields else names[:2]
 
-    def _api_doc_rest_json_paths(self, model, model_fields, operations):
-        """Return the paths of ``model``'s methods that the caller may call."""
+    def _api_doc_rest_json_paths(self, model, model_fields, operations, methods=None):
+        """Return the paths of ``model``'s methods that the caller may call: those of
+        ``methods`` (see ``_api_doc_methods``; None for any public method) among the
+        usual ones, and the other methods of ``methods``, which the allow-list names."""
         model_name = model._name
+
         record_ref = ref(component_name(model_name, "Record"))
         field_names = {"type": "array", "items": {"type": "string", "enum": list(model_fields)}}
         example_fields = self._api_doc_rest_json_example_fields(model_fields)
@@ -205,19 +230,42 @@ class ApiApi(models.Model):
                 self.env._("Delete %(model)s records", model=model_name),
                 args=[ref("Ids")], min_args=1,
                 result={"type": "boolean"}, example={"args": [[1]]})
+        if methods is not None:
+            paths = {path: item for path, item in paths.items()
+                     if path.rsplit("/", 1)[1] in methods}
+            for method in methods:
+                if method not in CHECKED_METHODS:
+                    paths[f"/{model_name}/{method}"] = \
+                        self._api_doc_rest_json_named_method(model, method)
         return paths
+
+    def _api_doc_rest_json_named_method(self, model, method):
+        """Return the path item of a method the allow-list names: any arguments."""
+        # methods decorated @api.model take no ids (as Odoo's RPC calls them)
+        on_model = bool(getattr(getattr(type(model), method, None), "_api", None))
+        path_item = self._api_doc_rest_json_operation(
+            model._name, method,
+            self.env._("Call %(model)s.%(method)s", model=model._name, method=method),
+            args=None, kwargs={"type": "object"}, result={},
+            example={"args": [] if on_model else [[1]]})
+        path_item["post"]["description"] = self.env._(
+            "A method this API's allow-list names. It runs as Odoo's RPC calls it (record "
+            "methods take the record ids as the first argument), with the caller's rights, "
+            "or the superuser's in the Superuser mode, without the allow-list's field and "
+            "domain checks.")
+        return path_item
 
     def _api_doc_rest_json_operation(self, model_name, method, summary, args, result,
                                      example, kwargs=None, min_args=0):
+        """Return the path item of ``method``: ``args`` lists the schemas of its
+        positional arguments (None: any), ``kwargs`` the schema of its keyword ones."""
         kwargs = kwargs or {"type": "object", "properties": {"context": {"type": "object"}},
                             "additionalProperties": False}
+        args_schema = {"type": "array"} if args is None else {
+            "type": "array", "prefixItems": args, "items": False, "minItems": min_args}
         body = {
             "type": "object",
-            "properties": {
-                "args": {"type": "array", "prefixItems": args, "items": False,
-                         "minItems": min_args},
-                "kwargs": kwargs,
-            },
+            "properties": {"args": args_schema, "kwargs": kwargs},
             "additionalProperties": False,
         }
         if min_args:

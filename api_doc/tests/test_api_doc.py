@@ -113,6 +113,72 @@ class TestOpenApiDocument(ApiDocCase):
         error_schema = {**document["components"]["schemas"]["Error"]}
         self.assertFalse(list(OAS31Validator(error_schema).iter_errors(response.json())))
 
+    def test_many2one_schemas_say_whether_names_are_served(self):
+        properties = self.get_doc("openapi.json").json()["components"]["schemas"][
+            "res.partner.Record"]["properties"]
+        pair = {"type": "array", "minItems": 2, "maxItems": 2,
+                "prefixItems": [{"type": "integer"}, {"type": "string"}]}
+        # res.country and res.partner are served whole: [id, name] or false
+        self.assertEqual(properties["country_id"]["anyOf"], [pair, {"const": False}])
+        self.assertEqual(properties["parent_id"]["anyOf"], [pair, {"const": False}])
+        # res.users is not served: the id alone
+        bare_id = properties["create_uid"]["anyOf"][0]
+        self.assertEqual(bare_id["type"], "integer")
+        self.assertIn("res.users", bare_id["description"])
+        # a domain on res.country: names of countries outside it would show
+        rule = self.api.access_ids.filtered(lambda r: r.model == "res.country")
+        rule.domain = "[('code', 'in', ['FR', 'BE'])]"
+        document = self.get_doc("openapi.json").json()
+        country = document["components"]["schemas"]["res.partner.Record"]["properties"][
+            "country_id"]
+        self.assertEqual(country["anyOf"][0]["type"], "integer")
+        self.env["res.partner"].create({"name": "Doc Partner FR",
+                                        "country_id": self.env.ref("base.fr").id})
+        response = self.assertStatus(self.api_call(
+            "POST", f"/{self.endpoint}/res.partner/search_read",
+            body={"args": [[["name", "=", "Doc Partner FR"]]],
+                  "kwargs": {"fields": ["country_id", "parent_id", "create_uid"]}},
+            headers={"x-api-key": self.key}), 200)
+        row = response.json()["result"][0]
+        self.assertEqual(row["country_id"], self.env.ref("base.fr").id)
+        validator = response_validator(document, "/res.partner/search_read")
+        self.assertFalse(list(validator.iter_errors(response.json())))
+
+    def test_values_leave_out_relations_to_models_not_served(self):
+        values = self.get_doc("openapi.json").json()["components"]["schemas"][
+            "res.partner.Values"]["properties"]
+        for served in ("name", "country_id", "parent_id", "category_id", "child_ids"):
+            self.assertIn(served, values)
+        for not_served in ("user_id", "company_id", "state_id", "bank_ids"):
+            self.assertNotIn(not_served, values)
+        response = self.api_call(
+            "POST", f"/{self.endpoint}/res.partner/create",
+            body={"args": [{"name": "Doc Salesman", "user_id": self.api_user.id}]},
+            headers={"x-api-key": self.key})
+        self.assertStatus(response, 403)
+
+    def test_only_the_methods_the_api_runs_are_documented(self):
+        rule = self.api.access_ids.filtered(lambda r: r.model == "res.partner")
+        document = self.get_doc("openapi.json").json()
+        self.assertNotIn("/res.partner/address_get", document["paths"])
+        headers = {"x-api-key": self.key}
+        body = {"args": [[self.api_user.partner_id.id]]}
+        self.assertStatus(self.api_call("POST", f"/{self.endpoint}/res.partner/address_get",
+                                        body=body, headers=headers), 403)
+        # a method the allow-list names is documented, and runs
+        rule.write({"perm_call": True, "method_names": "address_get, web_save"})
+        paths = self.get_doc("openapi.json").json()["paths"]
+        operation = paths["/res.partner/address_get"]["post"]
+        self.assertEqual(operation["requestBody"]["content"]["application/json"]["example"],
+                         {"args": [[1]]})
+        self.assertStatus(self.api_call("POST", f"/{self.endpoint}/res.partner/address_get",
+                                        body=body, headers=headers), 200)
+        # web_save reads a field specification: never outside the User mode
+        self.assertNotIn("/res.partner/web_save", paths)
+        web_save = {"args": [[], {"name": "X"}, {"name": {}}]}
+        self.assertStatus(self.api_call("POST", f"/{self.endpoint}/res.partner/web_save",
+                                        body=web_save, headers=headers), 403)
+
     def test_user_mode_lists_readable_models_in_bounded_time(self):
         self.create_api("doc-user", "rest_json", "apikey", access_mode="user")
         api = self.env["api.api"].search([("endpoint", "=", "doc-user")])
