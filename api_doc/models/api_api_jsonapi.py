@@ -85,12 +85,14 @@ class ApiApi(models.Model):
                 self._api_doc_jsonapi_fields_parameter(info)
         for name, operations in allowed.items():
             info = infos[name]
-            components["schemas"].update(self._api_doc_jsonapi_schemas(info, operations))
+            components["schemas"].update(
+                self._api_doc_jsonapi_schemas(api_request, info, operations, readable))
             document["tags"].append({"name": info.type, "description": self.env._(
                 "%(description)s (model %(model)s)",
                 description=info.model._description or name, model=name)})
+            methods = self._api_doc_methods(api_request, info.model, operations)
             document["paths"].update(
-                self._api_doc_jsonapi_paths(info, operations, readable))
+                self._api_doc_jsonapi_paths(info, operations, readable, methods))
         if allowed:
             document["tags"].append({"name": "JSON:API", "description": self.env._(
                 "Exports, reports and atomic operations.")})
@@ -134,7 +136,9 @@ class ApiApi(models.Model):
             schema = nullable(scalar_schema(field, self.env))
         return describe(field, self.env, schema)
 
-    def _api_doc_jsonapi_linkage(self, field, for_write=False):
+    def _api_doc_jsonapi_linkage(self, field, for_write=False, served=True):
+        """Return the schema of a relationship's ``data``; ``served``: whether the API
+        serves the related resources, else the linkage only identifies them."""
         type_name = naming().type_of(field.comodel_name)
         if for_write:
             identifier = {
@@ -154,10 +158,17 @@ class ApiApi(models.Model):
             }
             item = identifier
         if field.type in TO_MANY_TYPES:
-            return {"type": "array", "items": item}
-        return {"anyOf": [identifier, {"type": "null"}]}
+            schema = {"type": "array", "items": item}
+        else:
+            schema = {"anyOf": [identifier, {"type": "null"}]}
+        if not served:
+            schema["description"] = self.env._(
+                "Identifies %(model)s records by type and id only: this API does not serve "
+                "%(type)s resources (the related link answers 404, include refuses this "
+                "relationship).", model=field.comodel_name, type=type_name)
+        return schema
 
-    def _api_doc_jsonapi_relationship(self, field):
+    def _api_doc_jsonapi_relationship(self, field, served=True):
         links = {
             "type": "object",
             "properties": {"self": {"type": "string", "format": "uri"},
@@ -166,21 +177,23 @@ class ApiApi(models.Model):
         }
         schema = {
             "type": "object",
-            "properties": {"links": links, "data": self._api_doc_jsonapi_linkage(field)},
+            "properties": {"links": links,
+                           "data": self._api_doc_jsonapi_linkage(field, served=served)},
             "additionalProperties": False,
         }
         return describe(field, self.env, schema)
 
-    def _api_doc_jsonapi_schemas(self, info, operations):
-        """Return the component schemas of one model, by name."""
+    def _api_doc_jsonapi_schemas(self, api_request, info, operations, readable):
+        """Return the component schemas of one model, by name; ``readable``: the models
+        whose resources the API serves, by name."""
         schemas = {}
         if operations["read"]:
-            schemas.update(self._api_doc_jsonapi_read_schemas(info))
+            schemas.update(self._api_doc_jsonapi_read_schemas(info, readable))
         if operations["create"] or operations["write"]:
-            schemas.update(self._api_doc_jsonapi_write_schemas(info))
+            schemas.update(self._api_doc_jsonapi_write_schemas(api_request, info))
         return schemas
 
-    def _api_doc_jsonapi_read_schemas(self, info):
+    def _api_doc_jsonapi_read_schemas(self, info, readable):
         resource = {
             "type": "object",
             "title": info.model._description or info.name,
@@ -196,8 +209,10 @@ class ApiApi(models.Model):
                 },
                 "relationships": {
                     "type": "object",
-                    "properties": {member: self._api_doc_jsonapi_relationship(field)
-                                   for member, field in info.relationships.items()},
+                    "properties": {
+                        member: self._api_doc_jsonapi_relationship(
+                            field, served=field.comodel_name in readable)
+                        for member, field in info.relationships.items()},
                     "additionalProperties": False,
                 },
                 "links": ref("Links"),
@@ -257,9 +272,11 @@ class ApiApi(models.Model):
             },
         }
 
-    def _api_doc_jsonapi_write_schemas(self, info):
+    def _api_doc_jsonapi_write_schemas(self, api_request, info):
+        # relationships to models the API does not serve cannot be written: left out
         writable = {member: field for member, field in info.fields.items()
-                    if not is_readonly(field)}
+                    if not is_readonly(field)
+                    and self._api_doc_relation_writable(api_request, field)}
         attributes = {member: field for member, field in writable.items()
                       if field.type not in RELATIONAL_TYPES}
         relationships = {member: field for member, field in writable.items()
@@ -471,8 +488,9 @@ class ApiApi(models.Model):
                          "content": self._api_doc_jsonapi_content(schema,
                                                                   media_type=media_type)}}
 
-    def _api_doc_jsonapi_paths(self, info, operations, readable):
-        """Return the paths of one model that the caller may use."""
+    def _api_doc_jsonapi_paths(self, info, operations, readable, methods=None):
+        """Return the paths of one model that the caller may use; ``methods``: those it
+        may call (see ``_api_doc_methods``), None for any public method."""
         env, tag, base = self.env, info.type, f"/{info.type}"
         errors = self._api_doc_error_responses
         id_parameter = {"$ref": "#/components/parameters/id"}
@@ -512,7 +530,7 @@ class ApiApi(models.Model):
                 tag, f"{info.type}.delete", env._("Delete a %(type)s resource", type=info.type),
                 {"204": {"description": env._("Deleted.")}, **errors(*READ_ERRORS, 422)})
         paths.update(self._api_doc_jsonapi_member_paths(info, operations, readable))
-        paths.update(self._api_doc_jsonapi_execute_paths(info, operations))
+        paths.update(self._api_doc_jsonapi_execute_paths(info, operations, methods))
         return {path: item for path, item in paths.items()
                 if set(item) - {"parameters"}}
 
@@ -592,30 +610,44 @@ class ApiApi(models.Model):
             paths[f"{base}/relationships/{{relationship}}"] = item
         return paths
 
-    def _api_doc_jsonapi_execute_paths(self, info, operations):
+    def _api_doc_jsonapi_execute_paths(self, info, operations, methods=None):
         env, tag = self.env, info.type
-        if not any(operations.values()):
+        if not any(operations.values()) or methods == []:
             return {}
         responses = {
             **self._api_doc_jsonapi_ok(env._("The method's result, or the records it "
                                              "answers."), ref("ExecuteResult")),
             **self._api_doc_error_responses(*WRITE_ERRORS),
         }
-        description = env._("Calls a public method as Odoo's RPC does. Reading methods "
-                            "need read access, create/write/unlink/copy their own, other "
-                            "methods the call permission.")
+        request_schema = ref("ExecuteRequest")
+        if methods is None:
+            description = env._("Calls a public method as Odoo's RPC does, with the "
+                                "caller's rights and record rules.")
+        else:
+            description = env._(
+                "Calls one of the methods listed, as Odoo's RPC does: those whose "
+                "arguments the API checks, and those its allow-list names (these run "
+                "without the allow-list's field and domain checks).")
+            request_schema = {"allOf": [request_schema], "properties": {"data": {
+                "properties": {"method": {"enum": methods}}}}}
+        model_example = {"method": "search_count", "args": [[]]}
+        record_example = {"method": "read", "kwargs": {"fields": [
+            name for name in ("display_name", "name") if name in info.fields][:1]}}
+        if methods is not None:
+            model_example = model_example if "search_count" in methods \
+                else {"method": methods[0]}
+            record_example = record_example if "read" in methods \
+                else {"method": methods[0]}
         model_call = self._api_doc_jsonapi_operation(
             tag, f"{info.type}.execute", env._("Call a method of %(type)s", type=info.type),
             responses, description=description,
-            body=self._api_doc_jsonapi_content(ref("ExecuteRequest"), {
-                "data": {"method": "search_count", "args": [[]]}}))
+            body=self._api_doc_jsonapi_content(request_schema, {"data": model_example}))
         record_call = self._api_doc_jsonapi_operation(
             tag, f"{info.type}.record.execute",
             env._("Call a method on one %(type)s", type=info.type),
             responses, description=description,
             parameters=[{"$ref": "#/components/parameters/id"}],
-            body=self._api_doc_jsonapi_content(ref("ExecuteRequest"), {
-                "data": {"method": "read", "kwargs": {"fields": ["display_name"]}}}))
+            body=self._api_doc_jsonapi_content(request_schema, {"data": record_example}))
         return {f"/{info.type}/execute": {"post": model_call},
                 f"/{info.type}/{{id}}/execute": {"post": record_call}}
 

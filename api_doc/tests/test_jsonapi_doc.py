@@ -194,6 +194,66 @@ class TestJsonApiOpenApi(JsonApiDocCase):
             self.assertMatches(document, template, method, response)
         self.assertEqual(statuses, [200] * 8 + [201] + [200] * 3 + [404, 400, 409, 400])
 
+    def test_relationships_to_types_not_served_are_identifiers_only(self):
+        document = self.ja_doc().json()
+        schemas = document["components"]["schemas"]
+        relationships = schemas["res-partner.Resource"]["properties"]["relationships"][
+            "properties"]
+        self.assertNotIn("description", relationships["country_id"]["properties"]["data"])
+        # res.users is not in the allow-list: the linkage is all the API answers of it
+        create_uid = relationships["create_uid"]["properties"]["data"]
+        self.assertIn("does not serve res-users", create_uid["description"])
+        member = document["paths"]["/res-partner/{id}/{member}"]["parameters"][1]
+        self.assertNotIn("create_uid", member["schema"]["enum"])
+        partner = self.env["res.partner"].create({"name": "JA Doc Linked"})
+        related = self.ja_call("GET", f"/res-partner/{partner.id}/create_uid")
+        self.assertStatus(related, 404)
+        included = self.ja_call("GET", f"/res-partner/{partner.id}",
+                                params={"include": "create_uid"})
+        self.assertStatus(included, 400)
+        # nor can such relationships be written
+        update = schemas["res-partner.Update"]["properties"]["data"]["properties"]
+        written = update["relationships"]["properties"]
+        self.assertIn("country_id", written)
+        for not_served in ("user_id", "company_id", "state_id"):
+            self.assertNotIn(not_served, written)
+        self.assertNotIn("res-users", json.dumps(schemas["res-partner.Update"]))
+        self.assertNotIn("res-company", json.dumps(schemas["res-partner.Create"]))
+
+    def test_execute_lists_the_methods_the_api_runs(self):
+        document = self.ja_doc().json()
+
+        def methods(type_name):
+            body = document["paths"][f"/{type_name}/execute"]["post"]["requestBody"]
+            schema = body["content"][MEDIA_TYPE]["schema"]
+            return schema["properties"]["data"]["properties"]["method"]["enum"]
+
+        partner_methods = methods("res-partner")
+        for name in ("search_count", "read", "search_read", "create", "write", "copy",
+                     "fields_get"):
+            self.assertIn(name, partner_methods)
+        for name in ("unlink", "web_read", "web_search_read", "address_get"):
+            self.assertNotIn(name, partner_methods)
+        self.assertNotIn("create", methods("res-country"))
+        refused = self.ja_call("POST", "/res-partner/execute",
+                               body={"data": {"method": "address_get"}})
+        self.assertStatus(refused, 403)
+        rule = self.ja_api.access_ids.filtered(lambda r: r.model == "res.partner")
+        rule.write({"perm_call": True, "method_names": "address_get"})
+        document = self.ja_doc().json()
+        self.assertIn("address_get", methods("res-partner"))
+        partner = self.env["res.partner"].create({"name": "JA Doc Address"})
+        called = self.ja_call("POST", f"/res-partner/{partner.id}/execute",
+                              body={"data": {"method": "address_get"}})
+        self.assertStatus(called, 200)
+        # in the User mode any public method runs: no list
+        api = self.create_api("doc-ja-methods", "jsonapi", "apikey", access_mode="user")
+        key = self.env["api.key"]._generate(api, self.api_user, "user mode")
+        document = self.get_doc("openapi.json", endpoint="doc-ja-methods", key=key).json()
+        body = document["paths"]["/res-partner/execute"]["post"]["requestBody"]
+        self.assertEqual(body["content"][MEDIA_TYPE]["schema"],
+                         {"$ref": "#/components/schemas/ExecuteRequest"})
+
     def test_documentation_follows_the_callers_rights(self):
         other = new_test_user(self.env, login="ja_other", name="JA Other",
                               password="ja_other_pass_1234", groups="base.group_user")
