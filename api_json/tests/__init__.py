@@ -7,3 +7,4 @@ from . import test_client
 from . import test_security
 from . import test_parameters
 from . import test_documents_refused
+from . import test_review

@@ -112,6 +112,7 @@ class ActionsMixin:
         context = self._validated_context(params.get("context"), "/context")
         model = model.with_context(import_compat=import_compat, **context)
         records = self._export_records(model, params)
+        self._check_export_right()
         rows = records.export_data(names).get("datas", [])
         headers = names if import_compat else [
             str(item.get("label") or item["name"]).strip() for item in export_fields]
@@ -127,18 +128,35 @@ class ActionsMixin:
         return self.respond({"meta": meta})
 
     def _check_export_path(self, model: BaseModel, path: str) -> None:
-        current = model
+        """Refuse an export path as the framework refuses it to ``export_data``: every
+        field readable along the way, no model outside the API, and the records of a
+        relation read only from a model the API serves whole."""
+        current, segments = model, []
         for name in path.split("/"):
             if name in ("id", ".id"):
-                return
-            if name not in current._fields:
-                raise bad(400, f"{current._name} has no field {name!r}.", "/fields",
-                          "unknown_field")
-            self.api_request.check_fields(current, [name], "read")
+                break
+            if current is None or name not in current._fields:
+                owner = current._name if current is not None else model._name
+                raise bad(400, f"{owner} has no field {name!r}.", "/fields", "unknown_field")
+            segments.append(name)
             field = current._fields[name]
-            if not field.relational:
-                return
-            current = self.env[field.comodel_name]
+            current = self.env[field.comodel_name] if field.relational else None
+        try:
+            if segments:
+                self.api_request.check_path(model, ".".join(segments))
+            if self.api._api_uses_allow_list():
+                self.api._api_call_check_export_path(self.api_request, model, path)
+        except ApiError as error:
+            raise bad(error.status, f"{path}: {error.detail}", "/fields",
+                      error.error_code) from None
+
+    def _check_export_right(self) -> None:
+        """Refuse, as Odoo's export does, a caller without the export right: 403 (the
+        caller's own right, also in the Superuser mode)."""
+        user = self.api_request.user
+        if not (user._is_admin() or user.has_group("base.group_allow_export")):
+            raise ApiError(403, "This user may not export data: Odoo's export right "
+                                "(Allow export) is missing.", code="export_not_allowed")
 
     def _export_records(self, model: BaseModel, params: dict) -> BaseModel:
         ids = params.get("ids")
