@@ -4,7 +4,7 @@ access domains."""
 
 from odoo.tests import tagged
 
-from .common import JsonApiCase
+from .common import ATOMIC, JsonApiCase
 
 PARTNER_FIELDS = [
     "name", "is_company", "email", "user_id", "create_uid", "write_uid", "child_ids",
@@ -69,3 +69,50 @@ class TestJsonApiDomainsSudo(TestJsonApiDomains):
 
     endpoint = "jsonapi_domains_sudo"
     access_mode = "sudo"
+
+    # 2. Writes within the access domains ---------------------------------------
+
+    def categories(self, *records):
+        return {"data": [{"type": "res-partner-category", "id": str(rec.id)}
+                         for rec in records]}
+
+    def test_relationship_writes_outside_the_category_domain(self):
+        path = f"/res.partner/{self.company.id}/relationships/category_id"
+        for method in ("PATCH", "POST"):
+            response = self.jsonapi(method, path, self.categories(self.cat2))
+            self.assertError(response, 404, pointer="/data")
+        body = self.resource(self.company, relationships={
+            "category_id": self.categories(self.cat1, self.cat2)})
+        response = self.jsonapi("PATCH", f"/res.partner/{self.company.id}", body)
+        self.assertError(response, 404, pointer="/data/relationships/category_id")
+        self.assertEqual(self.company.category_id, self.cat1)
+        response = self.jsonapi("DELETE", path, self.categories(self.cat1))
+        self.assertStatus(response, 200)
+        self.assertFalse(self.company.category_id)
+
+    def test_created_records_must_lie_within_the_domain(self):
+        body = {"data": {"type": "res-partner", "attributes": {
+            "name": "JA Not A Company", "is_company": False}}}
+        self.assertError(self.jsonapi("POST", "/res.partner", body), 403, pointer="/data")
+        body = {"data": {"type": "res-partner", "attributes": {
+            "name": "JA New Co", "is_company": True}, "relationships": {"child_ids": {"data": [
+                {"type": "res-partner", "attributes": {"name": "JA Nested Person"}}]}}}}
+        response = self.jsonapi("POST", "/res.partner", body)
+        self.assertError(response, 403)
+        body = {"atomic:operations": [{"op": "add", "data": {
+            "type": "res-partner", "attributes": {"name": "JA Atomic Person"}}}]}
+        response = self.jsonapi("POST", "/operations", body, content_type=ATOMIC)
+        self.assertError(response, 403)
+        self.assertFalse(self.env["res.partner"].search([("name", "in", [
+            "JA Not A Company", "JA New Co", "JA Nested Person", "JA Atomic Person"])]))
+        body = self.resource(self.company, attributes={"is_company": False})
+        response = self.jsonapi("PATCH", f"/res.partner/{self.company.id}", body)
+        self.assertError(response, 403)
+        self.assertTrue(self.company.is_company)
+
+    def test_writes_within_the_domains_succeed(self):
+        body = {"data": {"type": "res-partner", "attributes": {
+            "name": "JA Fine Co", "is_company": True}, "relationships": {
+                "category_id": self.categories(self.cat1)}}}
+        doc = self.jsonapi("POST", "/res.partner", body, status=201).json()
+        self.assertEqual(doc["data"]["attributes"]["name"], "JA Fine Co")

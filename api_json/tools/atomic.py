@@ -72,7 +72,8 @@ class AtomicMixin:
 
     def _relationship_operation(self, op: str, ref: dict, data, pointer: str) -> dict:
         model = self.api_request.get_model(self._ref_model(ref, pointer), "write")
-        record = self.fetch_record(model, self.writer().record_id(ref, f"{pointer}/ref"))
+        record = self.fetch_record(model, self.writer().record_id(ref, f"{pointer}/ref"),
+                                   "write")
         self.write_relationship(record, ref["relationship"], data, RELATIONSHIP_METHODS[op],
                                 f"{pointer}/data")
         return {}

@@ -622,10 +622,12 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
             raise bad_parameter(f"Odoo cannot run this query: {str(error)[:300]}", sent[0],
                                 "invalid_parameter") from None
 
-    def fetch_record(self, model: BaseModel, record_id: int) -> BaseModel:
-        """Return the record, or raise 404 when the caller cannot see it."""
+    def fetch_record(self, model: BaseModel, record_id: int,
+                     operation: str = "read") -> BaseModel:
+        """Return the record, or raise 404 when the caller cannot see it (or may not make
+        ``operation`` on it)."""
         record = model.browse(record_id)
-        self.api_request.check_records(record, "read")
+        self.api_request.check_records(record, operation)
         return record
 
     def get_resource(self, model_name: str, record_id: int) -> Response:
@@ -694,7 +696,9 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
         if "id" in data:
             raise bad(403, "Client-generated ids are not supported.", f"{pointer}/id",
                       "client_generated_id")
-        record = model.create(writer.values(model, data, pointer))
+        values = writer.values(model, data, pointer)
+        record = self.write_values(model, values, writer.member_pointers(model, data, pointer),
+                                   pointer)
         if data.get("lid") is not None:
             self.lids[writer.local_id(data, pointer)] = record.id
         return record
@@ -717,11 +721,42 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
         if record_id is not None and data_id != record_id:
             raise bad(409, f"The id {data.get('id')!r} does not match the URL.",
                       f"{pointer}/id", "id_mismatch")
-        record = self.fetch_record(model, data_id)
+        record = self.fetch_record(model, data_id, "write")
         values = writer.values(model, data, pointer, record)
         if values:
-            record.write(values)
+            self.write_values(model, values, writer.member_pointers(model, data, pointer),
+                              pointer, record)
         return record
+
+    def write_values(self, model: BaseModel, values: dict, pointers: dict, pointer: str,
+                     record: BaseModel | None = None) -> BaseModel:
+        """Create ``values`` on ``model`` (or write them on ``record``) through the
+        framework's values check, verified once the ORM wrote: what it refuses is a 403
+        or 404 error whose pointer names the member at fault (``pointers``, by field name),
+        and the request then writes nothing."""
+        operation = "write" if record else "create"
+        with self._pointed(pointers, pointer):
+            check = self.api_request.check_values(model, values, operation, record)
+        if record:
+            record.write(values)
+        else:
+            record = model.create(values)
+        with self._pointed(pointers, pointer):
+            check.verify(record)
+        return record
+
+    @staticmethod
+    @contextmanager
+    def _pointed(pointers: dict, pointer: str):
+        """Give the errors of the framework's checks the pointer of the member they name."""
+        try:
+            yield
+        except ApiError as error:
+            name = (error.source or {}).get("parameter")
+            if name not in pointers and len(pointers) == 1:
+                name = next(iter(pointers))  # the one member written is at fault
+            error.source = {"pointer": pointers.get(name, pointer)}
+            raise
 
     def patch_resource(self, model_name: str, record_id: int) -> Response:
         record = self.update_record(model_name, record_id, self.primary_data())
@@ -729,7 +764,7 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
 
     def delete_record(self, model_name: str, record_id: int) -> None:
         model = self.api_request.get_model(model_name, "unlink")
-        self.fetch_record(model, record_id).unlink()
+        self.fetch_record(model, record_id, "unlink").unlink()
 
     def delete_resource(self, model_name: str, record_id: int) -> Response:
         self.delete_record(model_name, record_id)
@@ -737,7 +772,7 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
 
     def change_relationship(self, model_name: str, record_id: int, member: str) -> Response:
         model = self.api_request.get_model(model_name, "write")
-        record = self.fetch_record(model, record_id)
+        record = self.fetch_record(model, record_id, "write")
         self.write_relationship(record, member, self.primary_data(), self.method)
         return self.respond(self.relationship_document(record, member))
 
@@ -759,4 +794,4 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
             ids = writer.identifiers(self.env[field.comodel_name], data, pointer)
             command = Command.link if method == "POST" else Command.unlink
             value = [command(id_) for id_ in ids]
-        record.write({field.name: value})
+        self.write_values(record, {field.name: value}, {field.name: pointer}, pointer, record)

@@ -176,6 +176,16 @@ class ResourceWriter:
                 field, relationship["data"], f"{member_pointer}/data", record)
         return values
 
+    @staticmethod
+    def member_pointers(model: BaseModel, resource: dict, pointer: str) -> dict[str, str]:
+        """Return ``{field name: pointer}`` of the members ``resource`` writes."""
+        pointers = {}
+        for kind in ("attributes", "relationships"):
+            for member in resource.get(kind) or {}:
+                name = field_of(member, model._fields)
+                pointers[name] = f"{pointer}/{kind}/{escape_pointer(member)}"
+        return pointers
+
     def _field(self, model: BaseModel, member: str, pointer: str, operation: str):
         name = field_of(member, model._fields)
         field = model._fields.get(name)
