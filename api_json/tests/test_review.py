@@ -116,3 +116,30 @@ class TestJsonApiDomainsSudo(TestJsonApiDomains):
                 "category_id": self.categories(self.cat1)}}}
         doc = self.jsonapi("POST", "/res.partner", body, status=201).json()
         self.assertEqual(doc["data"]["attributes"]["name"], "JA Fine Co")
+
+    # 3. Read-only fields and reserved members ------------------------------------
+
+    def test_read_only_fields_are_refused(self):
+        path = f"/res.partner/{self.company.id}"
+        for member, value in (("partner_share", True), ("create_date", "2020-01-01T00:00:00Z"),
+                              ("write_date", "2020-01-01T00:00:00Z")):
+            body = self.resource(self.company, attributes={member: value})
+            response = self.jsonapi("PATCH", path, body)
+            self.assertError(response, 403, pointer=f"/data/attributes/{member}")
+        for member, target in (("commercial_partner_id", self.other_company),
+                               ("create_uid", self.api_user)):
+            body = self.resource(self.company, relationships={member: {"data": {
+                "type": target._name, "id": str(target.id)}}})
+            response = self.jsonapi("PATCH", path, body)
+            self.assertError(response, 403, pointer=f"/data/relationships/{member}")
+        self.assertEqual(self.company.commercial_partner_id, self.company)
+
+    def test_type_and_id_members_in_attributes(self):
+        path = f"/res.partner/{self.company.id}"
+        for member, value in (("type", "invoice"), ("id", "7")):
+            body = self.resource(self.company, attributes={member: value})
+            response = self.jsonapi("PATCH", path, body)
+            self.assertError(response, 400, pointer=f"/data/attributes/{member}")
+        body = self.resource(self.company, attributes={"odoo_type": "invoice"})
+        self.jsonapi("PATCH", path, body, status=200)
+        self.assertEqual(self.company.type, "invoice")

@@ -12,7 +12,7 @@ import datetime
 from typing import Any
 
 from odoo.fields import Command
-from odoo.models import BaseModel
+from odoo.models import MAGIC_COLUMNS, BaseModel
 
 from odoo.addons.api_framework_base.tools import ApiError
 
@@ -21,6 +21,8 @@ from .naming import field_of, model_of, same_type, type_of
 from .serializer import RELATIONAL_TYPES, TO_MANY_TYPES
 
 RESOURCE_MEMBERS = {"type", "id", "lid", "attributes", "relationships", "meta", "links"}
+# JSON:API forbids these members in attributes and relationships (the field type is odoo_type)
+RESERVED_MEMBERS = ("type", "id")
 
 
 def bad(status: int, detail: str, pointer: str, code: str = "invalid_document") -> ApiError:
@@ -187,6 +189,10 @@ class ResourceWriter:
         return pointers
 
     def _field(self, model: BaseModel, member: str, pointer: str, operation: str):
+        if member in RESERVED_MEMBERS:
+            raise bad(400, f"A resource object cannot have a member {member!r} here; the "
+                           f"field {member!r} is the member 'odoo_{member}'.", pointer,
+                      "reserved_member")
         name = field_of(member, model._fields)
         field = model._fields.get(name)
         if field is None or name == "id":
@@ -198,6 +204,8 @@ class ResourceWriter:
         if field.compute and not field.store and not field.inverse:
             raise bad(400, f"The field {member!r} is computed and cannot be written.",
                       pointer, "readonly_field")
+        if name in MAGIC_COLUMNS or (field.readonly and not field.inverse):
+            raise bad(403, f"The field {member!r} is read-only.", pointer, "readonly_field")
         return field
 
     # Attributes ----------------------------------------------------------
