@@ -220,13 +220,13 @@ def stop_servers(servers):
         log.close()
 
 
-def call_api(url, key):
+def call_api(url, key, endpoint=ENDPOINT):
     """Describe the API once; return the response."""
-    return requests.get(f"{url}/{ENDPOINT}", headers={"x-api-key": key}, timeout=TIMEOUT)
+    return requests.get(f"{url}/{endpoint}", headers={"x-api-key": key}, timeout=TIMEOUT)
 
 
-def statuses(url, key, count=REQUESTS_PER_CHECK):
-    return [call_api(url, key).status_code for _ in range(count)]
+def statuses(url, key, count=REQUESTS_PER_CHECK, endpoint=ENDPOINT):
+    return [call_api(url, key, endpoint).status_code for _ in range(count)]
 
 
 class Admin:
@@ -251,15 +251,16 @@ class Admin:
             raise RuntimeError(f"{path}: {payload['error'].get('data', {}).get('message')}")
         return payload["result"]
 
-    def call(self, model, method, ids):
+    def call(self, model, method, ids, *args):
         return self._rpc(
-            "/web/dataset/call_kw", {"model": model, "method": method, "args": [ids], "kwargs": {}}
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": [ids, *args], "kwargs": {}},
         )
 
 
-def expect_everywhere(checker, servers, key, status, what):
+def expect_everywhere(checker, servers, key, status, what, endpoint=ENDPOINT):
     for _proc, url, _log in servers:
-        got = statuses(url, key)
+        got = statuses(url, key, endpoint=endpoint)
         checker.check(
             f"{what}: {status} on {url} ({len(got)} requests)",
             all(code == status for code in got),
@@ -315,6 +316,19 @@ def run_checks(checker, servers, setup):
 
     admin.call("api.api", "action_publish", [setup["api_id"]])
     expect_everywhere(checker, servers, key, 200, "republished")
+
+    renamed = f"{ENDPOINT}-renamed"
+    admin.call("api.api", "write", [setup["api_id"]], {"endpoint": renamed})
+    expect_everywhere(checker, servers, key, 404, "old endpoint after renaming")
+    expect_everywhere(checker, servers, key, 200, "new endpoint after renaming", renamed)
+    admin.call("api.api", "write", [setup["api_id"]], {"endpoint": ENDPOINT})
+    expect_everywhere(checker, servers, key, 200, "renamed back")
+
+    admin.call("api.api", "action_cancel", [setup["api_id"]])
+    expect_everywhere(checker, servers, key, 404, "cancelled")
+    admin.call("api.api", "action_draft", [setup["api_id"]])
+    admin.call("api.api", "action_publish", [setup["api_id"]])
+    expect_everywhere(checker, servers, key, 200, "published again after cancel")
     check_graphql_schema(checker, servers, admin, setup["graphql_key"])
 
     # Each 401 counts as a failure towards the lock-out: stay below its threshold (10).
