@@ -35,7 +35,7 @@ class TestJsonApiDomains(JsonApiCase):
             (0, 0, {"model_id": model("res.partner.bank").id, "perm_create": True}),
         ]})
         cls.other_company = cls.env["res.partner"].create(
-            {"name": "JA Other Co", "is_company": True})
+            {"name": "JA Other Co", "is_company": True, "parent_id": cls.company.id})
 
     def resource(self, record, attributes=None, relationships=None):
         data = {"type": "res-partner", "id": str(record.id)}
@@ -143,3 +143,40 @@ class TestJsonApiDomainsSudo(TestJsonApiDomains):
         body = self.resource(self.company, attributes={"odoo_type": "invoice"})
         self.jsonapi("PATCH", path, body, status=200)
         self.assertEqual(self.company.type, "invoice")
+
+    # 4. Linkage within the access domains and the models served -----------------
+
+    def test_to_many_linkage_within_the_domains(self):
+        self.company.category_id |= self.cat2
+        path = f"/res.partner/{self.company.id}"
+        doc = self.get(path, {"include": "child_ids,category_id"})
+        relationships = doc["data"]["relationships"]
+        self.assertEqual(relationships["child_ids"]["data"],
+                         [{"type": "res-partner", "id": str(self.other_company.id)}])
+        self.assertEqual(relationships["category_id"]["data"],
+                         [{"type": "res-partner-category", "id": str(self.cat1.id)}])
+        self.assertEqual(sorted((item["type"], item["id"]) for item in doc["included"]),
+                         sorted([("res-partner", str(self.other_company.id)),
+                                 ("res-partner-category", str(self.cat1.id))]))
+        doc = self.get(f"{path}/relationships/child_ids")
+        self.assertEqual(doc["data"], [{"type": "res-partner", "id": str(self.other_company.id)}])
+        doc = self.get(f"{path}/relationships/category_id")
+        self.assertEqual([item["id"] for item in doc["data"]], [str(self.cat1.id)])
+
+    def test_relationship_to_a_model_not_served(self):
+        path = f"/res.partner/{self.company.id}"
+        doc = self.get(path)
+        self.assertEqual(doc["data"]["relationships"]["country_id"]["data"],
+                         {"type": "res-country", "id": str(self.us.id)})
+        related = self.jsonapi("GET", f"{path}/country_id")
+        relationship = self.jsonapi("GET", f"{path}/relationships/country_id")
+        self.assertStatus(related, 404)
+        self.assertError(relationship, 404)
+        self.assertEqual(relationship.json()["errors"][0]["code"],
+                         related.json()["errors"][0]["code"])
+
+    def test_group_by_a_model_not_served_answers_ids(self):
+        doc = self.get("/res.partner", {"group_by": "country_id",
+                                        "filter[name]": "JA Parent Co"})
+        self.assertEqual([group["value"]["country_id"] for group in doc["meta"]["groups"]],
+                         [{"type": "res-country", "id": str(self.us.id)}])

@@ -589,8 +589,12 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
         field = model._fields[name]
         if (field.relational or name == "id") and isinstance(value, (list, tuple)):
             model_name = field.comodel_name if field.relational else model._name
-            return {"type": type_of(model_name), "id": str(value[0]),
-                    "display_name": value[1]}
+            group = {"type": type_of(model_name), "id": str(value[0])}
+            # names only of records of a model served whole, as REST-JSON answers them
+            if not field.relational or self.api._api_display_name_served(
+                    self.api_request, field):
+                group["display_name"] = value[1]
+            return group
         return None if value is False and field.type != "boolean" else value
 
     def _query_parameters(self) -> list[str]:
@@ -675,8 +679,11 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
         field = self.relation_field(record, member)
         if field.type not in RELATIONAL_TYPES:
             raise ApiError(404, f"{member!r} is not a relationship.", code="not_a_relationship")
+        # linkage of a model the API does not serve is only shown within its resource: its
+        # relationship endpoint answers as its related endpoint does
+        self.api_request.get_model(field.comodel_name, "read")
         serializer = self.serializer()
-        value = record[field.name]
+        value = serializer.linked(field, [record[field.name]])[0]
         links = serializer.relationship_links(record, member_of(field.name))
         document = {"data": serializer.linkage(field, value), "links": links}
         tree = self.include_for(self.env[field.comodel_name])

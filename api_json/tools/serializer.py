@@ -142,6 +142,21 @@ class Serializer:
             return [{"type": kind, "id": str(id_)} for id_ in value._ids]
         return self.identifier(value) if value else None
 
+    def linked(self, field, values: list[BaseModel]) -> list[BaseModel]:
+        """Return the to-many ``values`` (one per record) without the records that lie
+        outside their model's access domain, found with one search for them all."""
+        if field.type not in TO_MANY_TYPES or not values:
+            return values
+        comodel = values[0]
+        domain = self.api_request.access_domain(comodel)
+        ids = sorted({id_ for value in values for id_ in value._ids})
+        if not domain or not ids:
+            return values
+        visible = set(comodel.browse().with_context(active_test=False).search(
+            [("id", "in", ids)] + domain).ids)
+        return [value.browse([id_ for id_ in value._ids if id_ in visible])
+                for value in values]
+
     def relationship_links(self, record: BaseModel, member: str) -> dict:
         url = self.record_url(record)
         return {"self": f"{url}/relationships/{member}", "related": f"{url}/{member}"}
@@ -176,7 +191,8 @@ class Serializer:
                 resource["attributes"] = {member: convert(values[index])
                                           for member, convert, values in columns}
         if relationships:
-            columns = [(member_of(field.name), field, [record[field.name] for record in records])
+            columns = [(member_of(field.name), field,
+                        self.linked(field, [record[field.name] for record in records]))
                        for field in relationships]
             for index, resource in enumerate(resources):
                 url = urls[index]
