@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from ..models.api_api import ENDPOINT_PATTERN, RESERVED_ENDPOINTS
 from .common import ApiTestMixin
 
 
@@ -20,6 +21,19 @@ class TestApiConfig(ApiTestMixin, TransactionCase):
 
     def test_endpoint_never_shadows_odoo_routes(self):
         for endpoint in ("web", "json", "jsonrpc", "xmlrpc", "websocket", "base"):
+            with self.subTest(endpoint=endpoint), self.assertRaises(ValidationError):
+                self._new_api(endpoint)._check_endpoint()
+
+    def test_endpoint_never_shadows_routes_of_installed_modules(self):
+        # first path segments that only the routing map knows (such as web's /logo,
+        # /scoped_app): not in the fixed list, nor the name of a module
+        served = {rule.rule.lstrip("/").split("/", 1)[0]
+                  for rule in self.env["ir.http"].routing_map().iter_rules()}
+        known = RESERVED_ENDPOINTS | set(self.env.registry._init_modules)
+        candidates = sorted(first for first in served - known
+                            if ENDPOINT_PATTERN.match(first))
+        self.assertTrue(candidates, "the installed modules serve no other first segment")
+        for endpoint in candidates:
             with self.subTest(endpoint=endpoint), self.assertRaises(ValidationError):
                 self._new_api(endpoint)._check_endpoint()
 

@@ -93,6 +93,17 @@ class TestFoundByReview(TestAccessModes):
                                headers={"Origin": "https://evil.example.com"})
         self.assertNotIn("Access-Control-Allow-Origin", other.headers)
 
+    def test_meta_information_in_the_description(self):
+        self.api.write({"meta_version": "2.1", "meta_author_name": "Integrations Team",
+                        "meta_author_email": "api@example.com",
+                        "meta_doc_url": "https://docs.example.com/api"})
+        response = self.api_call("GET", f"/{self.endpoint}", headers={"x-api-key": self.key})
+        self.assertEqual(self.assertStatus(response, 200).json()["meta"], {
+            "version": "2.1",
+            "author": {"name": "Integrations Team", "email": "api@example.com"},
+            "documentation": "https://docs.example.com/api",
+        })
+
     def test_page_size_is_bounded(self):
         self.api.write({"page_size_default": 3, "page_size_max": 5})
         self.env["res.partner"].create([{"name": f"Paged {index}"} for index in range(8)])
