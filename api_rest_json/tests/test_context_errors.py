@@ -54,6 +54,18 @@ class TestContext(RestJsonCase):
                                  headers={"Accept-Language": "fr-FR"})
         self.assertEqual(names[0]["name"], "Belgium")
 
+    def test_custom_keys_reach_the_orm(self):
+        archived = self.env["res.partner"].create({"name": "Archived Contact", "active": False})
+        domain = [[["id", "=", archived.id]]]
+        self.assertEqual(self.rest_result("res.partner", "search", domain), [])
+        for options in ({"headers": {"X-Odoo-Context": '{"active_test": false}'}},
+                        {"params": {"context": '{"active_test": false}'}},
+                        {"kwargs": {"context": {"active_test": False}}}):
+            with self.subTest(options=list(options)):
+                kwargs = options.pop("kwargs", None)
+                self.assertEqual(self.rest_result("res.partner", "search", domain, kwargs,
+                                                  **options), [archived.id])
+
     def test_accept_language(self):
         for header, lang in (("fr-FR,en;q=0.5", "fr_FR"), ("fr", "fr_FR"),
                              ("de-DE, fr;q=0.4", "fr_FR"), ("xx", self.api_user.lang)):
