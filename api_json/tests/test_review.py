@@ -180,3 +180,30 @@ class TestJsonApiDomainsSudo(TestJsonApiDomains):
                                         "filter[name]": "JA Parent Co"})
         self.assertEqual([group["value"]["country_id"] for group in doc["meta"]["groups"]],
                          [{"type": "res-country", "id": str(self.us.id)}])
+
+    # 5. Atomic operations ------------------------------------------------------
+
+    def operations(self, *operations):
+        return self.jsonapi("POST", "/operations", {"atomic:operations": list(operations)},
+                            content_type=ATOMIC)
+
+    def test_update_whose_ref_and_data_differ(self):
+        response = self.operations({
+            "op": "update", "ref": {"type": "res-partner", "id": str(self.company.id)},
+            "data": dict(self.resource(self.other_company, {"name": "JA Renamed"})["data"])})
+        self.assertError(response, 409, pointer="/atomic:operations/0/data/id")
+        self.assertEqual(self.other_company.name, "JA Other Co")
+
+    def test_errors_point_into_the_failing_operation(self):
+        response = self.operations(
+            {"op": "update", "data": self.resource(self.company, {"name": "JA Renamed"})["data"]},
+            {"op": "remove", "ref": {"type": "res-partner", "id": str(self.child1.id)}})
+        error = self.assertError(response, 404)
+        self.assertTrue(error["source"]["pointer"].startswith("/atomic:operations/1"), error)
+        self.assertEqual(self.company.name, "JA Parent Co")
+
+    def test_number_of_operations_is_bounded(self):
+        operation = {"op": "update", "data": self.resource(self.company, {"name": "x"})["data"]}
+        response = self.operations(*[operation] * 101)
+        self.assertError(response, 413, pointer="/atomic:operations")
+        self.assertEqual(self.company.name, "JA Parent Co")

@@ -13,6 +13,8 @@ from .negotiation import ATOMIC_EXT
 from .writer import bad
 
 OPERATIONS = ("add", "update", "remove")
+# operations per request: each may write a resource and answers one, as a page does
+MAX_OPERATIONS = 100
 RELATIONSHIP_METHODS = {"add": "POST", "update": "PATCH", "remove": "DELETE"}
 
 
@@ -28,9 +30,24 @@ class AtomicMixin:
         operations = body.get("atomic:operations")
         if not isinstance(operations, list) or not operations:
             raise bad(400, "atomic:operations must be a non-empty list.", "/atomic:operations")
-        results = [self._operation(operation, f"/atomic:operations/{index}")
+        if len(operations) > MAX_OPERATIONS:
+            raise bad(413, f"A request runs at most {MAX_OPERATIONS} operations; split the "
+                           "work into several requests.", "/atomic:operations",
+                      "too_many_operations")
+        results = [self._pointed_operation(operation, f"/atomic:operations/{index}")
                    for index, operation in enumerate(operations)]
         return self.respond({"atomic:results": results})
+
+    def _pointed_operation(self, operation, pointer: str) -> dict:
+        """Run one operation; its errors point into it, at the member at fault when they
+        name one, else at the operation itself."""
+        try:
+            return self._operation(operation, pointer)
+        except ApiError as error:
+            inner = (error.source or {}).get("pointer") or ""
+            if not inner.startswith(pointer):
+                error.source = {"pointer": pointer}
+            raise
 
     def _operation(self, operation, pointer: str) -> dict:
         if not isinstance(operation, dict) or operation.get("op") not in OPERATIONS:
@@ -60,7 +77,10 @@ class AtomicMixin:
                           "type_mismatch")
             if "id" not in data and "lid" in data:
                 data = dict(data, id=self.writer().record_id(data, f"{pointer}/data"))
-            record = self.update_record(self._ref_model(data, pointer, "data"), None, data,
+            # the ref, when it names a resource, must name the one data updates: else 409
+            ref_id = self.writer().record_id(ref, f"{pointer}/ref") \
+                if ref and ("id" in ref or "lid" in ref) else None
+            record = self.update_record(self._ref_model(data, pointer, "data"), ref_id, data,
                                         f"{pointer}/data")
         return {"data": self.serializer().resources(record)[0]}
 

@@ -726,7 +726,7 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
                       f"{pointer}/id", "missing_id")
         data_id = writer.record_id(data, pointer)
         if record_id is not None and data_id != record_id:
-            raise bad(409, f"The id {data.get('id')!r} does not match the URL.",
+            raise bad(409, f"The id {data.get('id')!r} does not match the resource addressed.",
                       f"{pointer}/id", "id_mismatch")
         record = self.fetch_record(model, data_id, "write")
         values = writer.values(model, data, pointer, record)
