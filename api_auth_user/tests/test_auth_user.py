@@ -1,4 +1,5 @@
 import logging
+from unittest.mock import patch
 
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -58,6 +59,19 @@ class TestAuthUser(AuthProtocolsCase):
             self.assertUnauthorized(self.call_protocol(
                 self.protocols[0], credentials_headers("api_caller", self.apikey)),
                 "Password ")
+
+    def test_users_restricted_to_api_keys_cannot_use_their_password(self):
+        """Two-factor authentication (auth_totp) restricts RPC to API keys through
+        ``_rpc_api_keys_only``; such users send an API key in the password header."""
+        protocol = self.protocols[0]
+        self.assertCallSucceeds(protocol, credentials_headers("api_caller", PASSWORD))
+        users_class = type(self.env["res.users"])
+        with patch.object(users_class, "_rpc_api_keys_only", lambda self: True), \
+                mute_logger(BASE_LOGGER):
+            self.assertUnauthorized(
+                self.call_protocol(protocol, credentials_headers("api_caller", PASSWORD)),
+                "Password ")
+            self.assertCallSucceeds(protocol, credentials_headers("api_caller", self.apikey))
 
     def test_a05_non_ascii_password_sent_as_utf8(self):
         user = new_test_user(self.env, login="pw_utf8", groups="base.group_user",
