@@ -101,7 +101,7 @@ class TestJsonApiParametersOdooRefuses(JsonApiCase):
                            ("filter[name]", "a\x00b"),
                            ("filter[name][any]", "x")):
             with self.subTest(key):
-                self.assertParameterError({key: value}, key.split("]")[0] + "]")
+                self.assertParameterError({key: value}, key)
 
     def test_datetimes_in_any_iso_form_compare_in_utc(self):
         moment = self.company.create_date

@@ -207,3 +207,46 @@ class TestJsonApiDomainsSudo(TestJsonApiDomains):
         response = self.operations(*[operation] * 101)
         self.assertError(response, 413, pointer="/atomic:operations")
         self.assertEqual(self.company.name, "JA Parent Co")
+
+
+@tagged("post_install", "-at_install")
+class TestJsonApiStrictInput(JsonApiCase):
+
+    endpoint = "jsonapi_strict"
+
+    def test_ids_and_page_values_in_ascii_digits_only(self):
+        self.assertError(self.jsonapi("GET", f"/res.partner/{chr(0x660 + 3)}"), 404)
+        for key, value in (("page[size]", chr(0x660 + 3)), ("page[number]", "1_0"),
+                           ("page[offset]", "²")):
+            self.assertError(self.jsonapi("GET", "/res.partner", params={key: value}), 400,
+                             parameter=key)
+
+    def test_weak_etag_matches(self):
+        response = self.jsonapi("GET", f"/res.partner/{self.company.id}", status=200)
+        etag = response.headers["ETag"]
+        for tag in (etag, f"W/{etag}"):
+            response = self.jsonapi("GET", f"/res.partner/{self.company.id}",
+                                    headers={"If-None-Match": tag})
+            self.assertStatus(response, 304)
+
+    def test_delete_answers_no_media_type(self):
+        partner = self.env["res.partner"].create({"name": "JA Deleted"})
+        response = self.jsonapi("DELETE", f"/res.partner/{partner.id}", status=204)
+        self.assertFalse(response.content)
+        self.assertNotIn("text/html", response.headers.get("Content-Type", ""))
+
+    def test_identifier_without_id_is_a_structure_error(self):
+        body = {"data": {"type": "res-partner", "attributes": {"name": "JA Bad Id"},
+                         "relationships": {"parent_id": {"data": {"type": "wrong"}},
+                                           }}}
+        response = self.jsonapi("POST", "/res.partner", body)
+        self.assertError(response, 400, pointer="/data/relationships/parent_id/data")
+        body["data"]["relationships"] = {"category_id": {"data": [{"type": "wrong"}]}}
+        response = self.jsonapi("POST", "/res.partner", body)
+        self.assertError(response, 400, pointer="/data/relationships/category_id/data/0")
+
+    def test_parameter_errors_name_their_parameter(self):
+        for key, value in (("page[number]", "9223372036854775807"),
+                           ("filter[create_date][gt]", "notadate")):
+            self.assertError(self.jsonapi("GET", "/res.partner", params={key: value}), 400,
+                             parameter=key)

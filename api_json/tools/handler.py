@@ -150,6 +150,7 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
         """Return ``document`` as a JSON:API response."""
         if document is None:
             response = Response(status=status, headers=headers or {})
+            response.headers.pop("Content-Type", None)  # no body, hence no media type
             return response
         document = dict(document, jsonapi=JSONAPI_VERSION)
         return self.api._api_json_response(
@@ -158,7 +159,8 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
 
     def _with_etag(self, response: Response) -> Response:
         tag = hashlib.sha256(response.get_data()).hexdigest()[:40]
-        if self.httprequest.if_none_match.contains(tag):
+        # weak comparison (RFC 9110, 13.1.2): W/"tag" matches too
+        if self.httprequest.if_none_match.contains_weak(tag):
             response = Response(status=304)
         response.headers["ETag"] = f'"{tag}"'
         return response
@@ -372,7 +374,8 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
                                source={"parameter": "filter"}) from None
             domains.append(self._checked_domain(model, domain))
         for member, operator_name, raw in self.params.filter_terms:
-            parameter = f"filter[{member}]"
+            parameter = f"filter[{member}][{operator_name}]" if operator_name is not None \
+                else f"filter[{member}]"
             source = {"parameter": parameter}
             try:
                 operator = filters.shorthand_operator(operator_name)
@@ -605,7 +608,8 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
             names.append("aggregates")
         if params.filter is not None:
             names.append("filter")
-        names += [f"filter[{member}]" for member, _op, _raw in params.filter_terms]
+        names += [f"filter[{member}][{op}]" if op is not None else f"filter[{member}]"
+                  for member, op, _raw in params.filter_terms]
         return names + (["sort"] if params.sort else [])
 
     @contextmanager

@@ -101,10 +101,8 @@ def _positive_int(page: dict, name: str, minimum: int = 1) -> int | None:
     raw = page.get(name)
     if raw is None:
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        value = minimum - 1
+    # ASCII digits only: int() also reads '٣' and '1_0'
+    value = int(raw) if raw.isascii() and raw.isdigit() else minimum - 1
     if not minimum <= value <= MAX_INT:  # pages and ids within PostgreSQL's integers
         raise _bad(f"page[{name}] must be an integer from {minimum} to {MAX_INT}.",
                    f"page[{name}]")

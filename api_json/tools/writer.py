@@ -111,6 +111,15 @@ class ResourceWriter:
             raise bad(409, f"The type {type_name!r} does not match {type_of(model._name)!r}.",
                       f"{pointer}/type", "type_mismatch")
 
+    def check_identifier(self, identifier: Any, model: BaseModel, pointer: str) -> None:
+        """Raise 400 unless ``identifier`` is an object with a type and an id (or lid),
+        then 409 when the type is not ``model``'s: the structure first."""
+        if not isinstance(identifier, dict) or not ("id" in identifier
+                                                    or "lid" in identifier):
+            raise bad(400, "A resource identifier needs a type and an id.", pointer,
+                      "invalid_identifier")
+        self.check_type(identifier, model, pointer)
+
     def record_id(self, identifier: Any, pointer: str) -> int:
         """Return the id an identifier (``id`` or ``lid``) designates."""
         if not isinstance(identifier, dict):
@@ -297,7 +306,7 @@ class ResourceWriter:
         if field.type == "many2one":
             if data is None:
                 return False
-            self.check_type(data, comodel, pointer)
+            self.check_identifier(data, comodel, pointer)
             return self._existing(comodel._name, [self.record_id(data, pointer)], pointer)[0]
         if not isinstance(data, list):
             raise bad(400, "A to-many relationship takes a list of resource identifiers.",
@@ -310,7 +319,7 @@ class ResourceWriter:
         """Return the ids of existing ``comodel`` records listed in ``data``."""
         ids = []
         for index, item in enumerate(data):
-            self.check_type(item, comodel, f"{pointer}/{index}")
+            self.check_identifier(item, comodel, f"{pointer}/{index}")
             ids.append(self.record_id(item, f"{pointer}/{index}"))
         return self._existing(comodel._name, ids, pointer)
 
