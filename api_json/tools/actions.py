@@ -237,7 +237,7 @@ class ActionsMixin:
         """Store an upload (multipart, raw body or base64 in ``meta.content``) in a binary
         field."""
         model = self.api_request.get_model(model_name, "write")
-        record = self.fetch_record(model, record_id)
+        record = self.fetch_record(model, record_id, "write")
         field = self.relation_field(model, member, "write")
         if field.type != "binary":
             raise ApiError(405, f"{member!r} is not a binary field.", code="not_a_file",
@@ -251,7 +251,7 @@ class ActionsMixin:
         if limit and len(raw) > limit:
             raise ApiError(413, f"Uploads are limited to {limit} bytes.",
                            code="payload_too_large")
-        record.write({field.name: base64.b64encode(raw)})
+        self.write_values(record, {field.name: base64.b64encode(raw)}, {}, "", record)
         return self.respond(self.document(record, False))
 
     def _upload_content(self) -> bytes:

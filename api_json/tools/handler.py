@@ -162,6 +162,7 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
         # weak comparison (RFC 9110, 13.1.2): W/"tag" matches too
         if self.httprequest.if_none_match.contains_weak(tag):
             response = Response(status=304)
+            response.headers.pop("Content-Type", None)
         response.headers["ETag"] = f'"{tag}"'
         return response
 
