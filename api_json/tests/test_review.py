@@ -63,13 +63,6 @@ class TestJsonApiDomains(JsonApiCase):
         self.api_user.groups_id -= self.env.ref("base.group_allow_export")
         self.assertError(self.export("name"), 403)
 
-
-@tagged("post_install", "-at_install")
-class TestJsonApiDomainsSudo(TestJsonApiDomains):
-
-    endpoint = "jsonapi_domains_sudo"
-    access_mode = "sudo"
-
     # 2. Writes within the access domains ---------------------------------------
 
     def categories(self, *records):
@@ -116,6 +109,13 @@ class TestJsonApiDomainsSudo(TestJsonApiDomains):
                 "category_id": self.categories(self.cat1)}}}
         doc = self.jsonapi("POST", "/res.partner", body, status=201).json()
         self.assertEqual(doc["data"]["attributes"]["name"], "JA Fine Co")
+
+    def test_replacing_lines_keeps_the_lines_not_shown(self):
+        path = f"/res.partner/{self.company.id}/relationships/child_ids"
+        doc = self.jsonapi("PATCH", path, {"data": []}, status=200).json()
+        self.assertEqual(doc["data"], [])
+        self.assertFalse(self.other_company.parent_id)
+        self.assertEqual(self.company.child_ids, self.child1 | self.child2)
 
     # 3. Read-only fields and reserved members ------------------------------------
 
@@ -207,6 +207,14 @@ class TestJsonApiDomainsSudo(TestJsonApiDomains):
         response = self.operations(*[operation] * 101)
         self.assertError(response, 413, pointer="/atomic:operations")
         self.assertEqual(self.company.name, "JA Parent Co")
+
+
+@tagged("post_install", "-at_install")
+class TestJsonApiDomainsSudo(TestJsonApiDomains):
+
+    endpoint = "jsonapi_domains_sudo"
+    access_mode = "sudo"
+    allow_inherited_tests_method = True  # Odoo's loader runs a class's own tests only
 
 
 @tagged("post_install", "-at_install")

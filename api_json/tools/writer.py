@@ -356,6 +356,12 @@ class ResourceWriter:
                     item_id, self.values(comodel, item, item_pointer, target)))
             commands.append(Command.link(item_id))
         if record:
-            removed = [id_ for id_ in record[field.name].ids if id_ not in kept]
+            # only the lines the API shows: those outside the access domain stay linked
+            lines = record[field.name]
+            domain = self.api_request.access_domain(lines)
+            if domain and lines:
+                lines = lines.with_context(active_test=False).search(
+                    [("id", "in", lines.ids)] + domain)
+            removed = [id_ for id_ in lines.ids if id_ not in kept]
             commands[:0] = [Command.unlink(id_) for id_ in removed]
         return commands
