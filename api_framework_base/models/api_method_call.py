@@ -224,11 +224,12 @@ class ApiApi(models.Model):
         if method_name in PATH_METHODS:
             paths = self._api_call_names(get_argument(bound, 0), "fields")
             for path in paths:
+                if method_name == "export_data":
+                    api_request.check_export_path(records, path)
+                    continue
                 segments = [name for name in path.split("/") if name not in ("id", ".id")]
                 if segments:
                     api_request.check_path(records, ".".join(segments))
-                if method_name == "export_data" and self._api_uses_allow_list():
-                    self._api_call_check_export_path(api_request, records, path)
         if method_name == "default_get":
             names = self._api_call_names(get_argument(bound, 0), "fields_list")
             api_request.check_fields(records, names, "create")
@@ -330,17 +331,20 @@ class ApiApi(models.Model):
         if method_name in ("read", "search_read") and isinstance(result, list):
             return self._api_call_shape_rows(api_request, records, result)
         if method_name == "read_group" and isinstance(result, list):
-            return self._api_call_shape_rows(api_request, records, result)
+            return self._api_call_shape_rows(api_request, records, result, groups=True)
         if method_name == "web_read_group" and isinstance(result, dict) \
                 and isinstance(result.get("groups"), list):
-            groups = self._api_call_shape_rows(api_request, records, result["groups"])
+            groups = self._api_call_shape_rows(api_request, records, result["groups"],
+                                               groups=True)
             return dict(result, groups=groups)
         return result
 
-    def _api_call_shape_rows(self, api_request, model, rows):
+    def _api_call_shape_rows(self, api_request, model, rows, groups=False):
+        # a group's value is [id, name] for a many2many too (records read it as ids)
+        types = ("many2one", "many2many") if groups else ("many2one",)
         names = {name for row in rows[:1] if isinstance(row, dict) for name in row}
         hidden = [name for name in names
-                  if name in model._fields and model._fields[name].type == "many2one"
+                  if name in model._fields and model._fields[name].type in types
                   and not self._api_display_name_served(api_request, model._fields[name])]
         if not hidden:
             return rows

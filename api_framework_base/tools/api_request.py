@@ -165,6 +165,25 @@ class ApiRequest:
         """Raise unless every field of the dotted ``path`` may be read through this API."""
         return self.api._api_check_path(self, model, path)
 
+    def check_relation_filter(self, comodel, path, operator, value):
+        """Raise 403 when a filter compares the relation ``path`` (to ``comodel``) with
+        names or a subdomain while the API serves ``comodel`` only in part."""
+        self.api._api_check_relation_filter(self, comodel, path, operator, value)
+
+    def check_export_path(self, model, path):
+        """Raise unless the export path ``path`` (``partner_id/country_id/name``, as
+        Odoo's ``export_data`` takes it) reads only what this API serves: each field on
+        the way, and records of relations only where their model is served whole."""
+        segments = []
+        for name in path.split("/"):
+            if name in ("id", ".id"):
+                break
+            segments.append(name)
+        if segments:
+            self.check_path(model, ".".join(segments))
+        if self.api._api_uses_allow_list():
+            self.api._api_call_check_export_path(self, model, path)
+
     def check_domain(self, model, domain):
         """Raise 400 for a malformed domain, 403 when it filters on a hidden field."""
         return self.api._api_check_domain(self, model, domain)

@@ -234,3 +234,33 @@ class TestGraphQLWriteChecks(GraphQLHttpCase):
         self.assertTrue(self.env["res.users"].with_user(self.api_user)._check_credentials(
             {"type": "password", "password": "api_caller_pass_1234"},
             {"interactive": False}))
+
+    # ------------------------------------------------------------------
+    # Exports read what the API serves, whole paths checked (found by a second review)
+
+    def test_export_paths_are_checked_whole(self):
+        self.api_user.groups_id += self.env.ref("base.group_allow_export")
+        self.child.email = "w.child@example.com"
+        self.company.category_id = self.category
+        template = ('{ ExportData(values: {model: "res.partner", ids: [%d], '
+                    'fields: [{name: "%s", label: "x"}]}) }')
+        for endpoint, key in self.apis():
+            for path in ("child_ids/email", "child_ids/phone", "category_id/partner_ids/name"):
+                with self.subTest(endpoint=endpoint, path=path):
+                    body = self.graphql_errors(template % (self.company.id, path),
+                                               endpoint=endpoint, headers={"x-api-key": key})
+                    self.assertEqual(body["errors"][0]["extensions"]["status"], 403, body)
+                    self.assertNotIn("w.child@example.com", json.dumps(body))
+            with self.subTest(endpoint=endpoint, path="category_id/name"):
+                data = self.graphql_data(template % (self.company.id, "category_id/name"),
+                                         endpoint=endpoint, headers={"x-api-key": key})
+                self.assertTrue(data["ExportData"])
+
+    def test_export_never_reaches_credential_models(self):
+        api = self.create_api("gqlw-sudo-all", "graphql", "apikey", access_mode="sudo")
+        key = self.env["api.key"]._generate(api, self.api_user, "GraphQL sudo, no list")
+        query = ('{ ExportData(values: {model: "api.api", ids: [%d], fields: '
+                 '[{name: "apikey_ids/index", label: "n"}]}) }' % api.id)
+        body = self.graphql_errors(query, endpoint="gqlw-sudo-all", headers={"x-api-key": key})
+        self.assertIn(body["errors"][0]["extensions"]["status"], (403, 404), body)
+        self.assertNotIn(key[:8], json.dumps(body))

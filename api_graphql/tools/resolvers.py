@@ -105,9 +105,9 @@ def resolve_export(_root: Any, info: GraphQLResolveInfo, values: Any) -> str:
         raise ApiError(400, "Each exported field is an object {name, label}.",
                        code="invalid_export")
     names = [field["name"] for field in fields]
-    roots = {name.split("/")[0].split(".")[0] for name in names} - {"id", ".id"}
-    for root in roots:
-        ctx.check_field(model, root)
+    for name in names:
+        # every field on the way, as the framework checks Odoo's export_data
+        ctx.api_request.check_export_path(model, name)
     ids = ctx.parse_ids(None, values.get("ids") or None)
     records = ctx.search(model, ctx.search_domain(model, values.get("domain"), ids))
     if ids:
