@@ -837,10 +837,20 @@ class ApiApi(models.Model):
                     continue
                 raise ApiError(400, f"Invalid domain term {leaf!r}.", code="invalid_domain")
             comodel = self._api_check_path(api_request, model, path)
-            if operator in ("any", "not any") and comodel is not None:
-                self._api_check_traversal(api_request, comodel, path)
-                if isinstance(value, (list, tuple)):
+            if comodel is not None:
+                self._api_check_relation_filter(api_request, comodel, path, operator, value)
+                if operator in ("any", "not any") and isinstance(value, (list, tuple)):
                     self._api_check_domain(api_request, comodel, value)
+
+    def _api_check_relation_filter(self, api_request, comodel, path, operator, value):
+        """Refuse comparing the relation ``path`` (to ``comodel``) with anything but ids
+        where its model is served only in part: a subdomain, or a name that Odoo looks up
+        among all its records, would tell about those the API hides."""
+        by_ids = operator not in ("any", "not any") and all(
+            item is False or (isinstance(item, int) and not isinstance(item, bool))
+            for item in (value if isinstance(value, (list, tuple)) else [value]))
+        if not by_ids:
+            self._api_check_traversal(api_request, comodel, path)
 
     def _api_check_path(self, api_request, model, path):
         """Check each field of a dotted ``path``; return the model it ends on, if any."""

@@ -211,8 +211,8 @@ class ValuesCheck:
                 ids = self._command_ids(field, command) if code == 6 else []
                 if code == 6:
                     self._target(self._comodel(field, link), link, ids)
-                if one2many:
-                    self._detached(field, records, ids, detach)
+                # both kinds: clearing or setting would drop links the API does not show
+                self._detached(field, records, ids, detach if one2many else "read")
         return plan if self._to_verify(plan) else None
 
     def _commands(self, field: Field, value: Any) -> list:
@@ -243,7 +243,7 @@ class ValuesCheck:
 
     def _detached(self, field: Field, records: BaseModel | None, kept: list[int],
                   operation: str) -> None:
-        """Check the lines a one2many ``clear`` or ``set`` detaches from ``records``."""
+        """Check the records an x2many ``clear`` or ``set`` detaches from ``records``."""
         comodel = self._comodel(field, operation)
         if self.user_mode or not records \
                 or not self.api._api_access_domain(self.api_request, comodel):

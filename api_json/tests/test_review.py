@@ -208,6 +208,21 @@ class TestJsonApiDomains(JsonApiCase):
         self.assertError(response, 413, pointer="/atomic:operations")
         self.assertEqual(self.company.name, "JA Parent Co")
 
+    def test_relations_compared_by_name_where_served_in_part(self):
+        # Odoo would look the name up among every category, the hidden ones too
+        for params in ({"filter": f"[('category_id', 'ilike', {self.cat2.name!r})]"},
+                       {"filter": "[('category_id', 'any', [('name', '!=', False)])]"}):
+            with self.subTest(params=params):
+                response = self.jsonapi("GET", "/res.partner", params=params)
+                self.assertError(response, 403)
+        # the shorthand takes ids only for a relation
+        response = self.jsonapi("GET", "/res.partner",
+                                params={"filter[category_id][ilike]": self.cat2.name})
+        self.assertError(response, 400, parameter="filter[category_id][ilike]")
+        response = self.jsonapi("GET", "/res.partner", params={
+            "filter": f"[('category_id', 'in', [{self.cat1.id}])]"})
+        self.assertStatus(response, 200)
+
 
 @tagged("post_install", "-at_install")
 class TestJsonApiDomainsSudo(TestJsonApiDomains):

@@ -336,12 +336,24 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
                     if comodel is None:
                         raise ApiError(400, f"{operator!r} needs a relational field, not "
                                             f"{path!r}.", code="invalid_filter", source=source)
+                    self._check_relation_filter(comodel, path, operator, value, source)
                     value = self._checked_domain(comodel, value, source)
                 else:
                     value = self._checked_value(field, path, operator, value, source)
+                    if comodel is not None:
+                        self._check_relation_filter(comodel, path, operator, value, source)
                 item = (path, operator, value)
             checked.append(item)
         return checked
+
+    def _check_relation_filter(self, comodel: BaseModel, path: str, operator: str, value,
+                               source: dict) -> None:
+        """Refuse names or subdomains on a relation whose model the API serves in part."""
+        try:
+            self.api_request.check_relation_filter(comodel, path, operator, value)
+        except ApiError as error:
+            error.source = source
+            raise
 
     def _check_hierarchy(self, field: Field, path: str, operator: str, source: dict) -> None:
         """Refuse ``child_of``/``parent_of`` unless the records compared have a parent

@@ -337,3 +337,44 @@ class TestReviewEscapes(RestJsonCase):
         found = self.assertStatus(self.custom(
             "search", [[["name", "=", "Review Company"]]]), 200).json()["result"]
         self.assertEqual(found, [self.company.id])
+
+    # 10. found by a second review -----------------------------------------------------
+
+    def test_relations_compared_by_name_refused_where_served_in_part(self):
+        # Odoo looks such names up among every child: the answer would tell about them
+        for domain in ([["child_ids", "ilike", "Review Child"]],
+                       [["child_ids", "in", ["Review Child"]]],
+                       [["parent_id", "=", "Review Company"]]):
+            with self.subTest(domain=domain):
+                self.assertRefused(self.custom("search", [domain]), 403, "field_not_allowed")
+        found = self.assertStatus(self.custom(
+            "search", [[["child_ids", "!=", False], ["id", "=", self.company.id]]]), 200)
+        self.assertEqual(found.json()["result"], [self.company.id])
+
+    def test_groups_of_a_many2many_name_no_record_the_api_does_not_serve(self):
+        category = self.env["res.partner.category"].create({"name": "Review Hidden Tag"})
+        self.company.category_id = category
+        groups = self.assertStatus(self.custom(
+            "read_group", [[], ["name"], ["category_id"]]), 200).json()["result"]
+        values = [group["category_id"] for group in groups]
+        self.assertIn(category.id, values)
+        self.assertNotIn("Review Hidden Tag", json.dumps(groups))
+
+    def test_setting_a_many2many_never_drops_links_the_api_hides(self):
+        category_model = self.env["ir.model"]._get("res.partner.category")
+        self.env["api.access"].create({
+            "api_id": self.custom_api.id, "model_id": category_model.id, "perm_read": True,
+            "domain": "[('name', 'ilike', 'Shown')]",
+        })
+        shown = self.env["res.partner.category"].create({"name": "Review Shown"})
+        hidden = self.env["res.partner.category"].create({"name": "Review Kept"})
+        self.company.category_id = hidden
+        for value in ([[6, 0, [shown.id]]], [[5]], [shown.id], False):
+            with self.subTest(value=value):
+                self.assertRefused(self.custom(
+                    "write", [[self.company.id], {"category_id": value}]), 403,
+                    "outside_access_domain")
+                self.assertEqual(self.company.category_id, hidden)
+        self.assertStatus(self.custom(
+            "write", [[self.company.id], {"category_id": [[4, shown.id]]}]), 200)
+        self.assertEqual(self.company.category_id, hidden | shown)
