@@ -378,3 +378,15 @@ class TestReviewEscapes(RestJsonCase):
         self.assertStatus(self.custom(
             "write", [[self.company.id], {"category_id": [[4, shown.id]]}]), 200)
         self.assertEqual(self.company.category_id, hidden | shown)
+
+    def test_read_leaves_out_lines_outside_the_domain(self):
+        other = self.env["res.partner"].create(
+            {"name": "Review Sub Company", "is_company": True, "parent_id": self.company.id})
+        for method, args in (("read", [[self.company.id]]),
+                             ("search_read", [[["id", "=", self.company.id]]])):
+            with self.subTest(method=method):
+                rows = self.assertStatus(self.custom(
+                    method, args, {"fields": ["child_ids"]}), 200).json()["result"]
+                # the contact is not a company: the API never serves it
+                self.assertEqual(rows[0]["child_ids"], [other.id])
+        self.assertEqual(set(self.company.child_ids.ids), {self.child.id, other.id})
