@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
-from odoo.addons.api_framework_base.tests.common import ApiHttpCase, capture_logs
+from odoo.addons.api_framework_base.tests.common import ApiHttpCase, capture_logs, rows_holding
 
 from ..models.api_key import INDEX_SIZE
 
@@ -35,24 +35,7 @@ class TestApiKey(ApiHttpCase):
         return self.api_call("GET", "/key-test/whoami", headers={"x-api-key": key})
 
     def rows_holding(self, secret):
-        """Return ``(table, column)`` of every text column in which a row holds ``secret``."""
-        self.env.flush_all()
-        self.env.cr.execute("""
-            SELECT c.table_name, c.column_name
-              FROM information_schema.columns c
-              JOIN information_schema.tables t
-                ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-               AND c.data_type IN ('character varying', 'text', 'jsonb')
-        """)
-        found = []
-        for table, column in self.env.cr.fetchall():
-            self.env.cr.execute(
-                f'SELECT 1 FROM "{table}" WHERE "{column}"::text LIKE %s LIMIT 1',
-                [f"%{secret}%"])
-            if self.env.cr.fetchone():
-                found.append((table, column))
-        return found
+        return rows_holding(self.env, secret)
 
     def test_key_stored_as_hash_with_index(self):
         with capture_logs("odoo.addons.api_auth_apikey.models.api_key") as logs:

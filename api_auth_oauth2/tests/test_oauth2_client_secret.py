@@ -2,6 +2,8 @@
 
 from odoo.tests import Form, tagged
 
+from odoo.addons.api_framework_base.tests.common import rows_holding
+
 from .common import OAuth2HttpCase
 
 
@@ -9,24 +11,7 @@ from .common import OAuth2HttpCase
 class TestClientSecret(OAuth2HttpCase):
 
     def rows_holding(self, secret):
-        """Return ``(table, column)`` of every text column in which a row holds ``secret``."""
-        self.env.flush_all()
-        self.env.cr.execute("""
-            SELECT c.table_name, c.column_name
-              FROM information_schema.columns c
-              JOIN information_schema.tables t
-                ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-               AND c.data_type IN ('character varying', 'text', 'jsonb')
-        """)
-        found = []
-        for table, column in self.env.cr.fetchall():
-            self.env.cr.execute(
-                f'SELECT 1 FROM "{table}" WHERE "{column}"::text LIKE %s LIMIT 1',
-                [f"%{secret}%"])
-            if self.env.cr.fetchone():
-                found.append((table, column))
-        return found
+        return rows_holding(self.env, secret)
 
     def test_new_secret_is_shown_once_and_stored_nowhere(self):
         client = self.confidential_client.with_user(self.api_manager)

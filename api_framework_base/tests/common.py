@@ -104,6 +104,28 @@ def capture_logs(logger_name, level=logging.INFO):
         logger.setLevel(old_level)
 
 
+def rows_holding(env, secret):
+    """Return ``(table, column)`` of every text column in which a row holds ``secret``:
+    a secret shown once must be stored nowhere in clear."""
+    env.flush_all()
+    env.cr.execute("""
+        SELECT c.table_name, c.column_name
+          FROM information_schema.columns c
+          JOIN information_schema.tables t
+            ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+           AND c.data_type IN ('character varying', 'text', 'jsonb')
+    """)
+    found = []
+    for table, column in env.cr.fetchall():
+        env.cr.execute(
+            f'SELECT 1 FROM "{table}" WHERE "{column}"::text LIKE %s LIMIT 1',
+            [f"%{secret}%"])
+        if env.cr.fetchone():
+            found.append((table, column))
+    return found
+
+
 # Protocols these tests can call, each with a read of the caller's own partner.
 KNOWN_PROTOCOLS = ("rest_json", "jsonapi", "graphql")
 THRESHOLD_PARAM = "api_framework.auth_failure_threshold"
