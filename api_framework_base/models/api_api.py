@@ -891,6 +891,16 @@ class ApiApi(models.Model):
             if words:
                 names.append(words[0].split(":")[0].split(".")[0])
         self._api_check_fields(api_request, model, names, "read")
+        for name in names:
+            self._api_check_order_field(api_request, model._fields[name], name)
+
+    def _api_check_order_field(self, api_request, field, source):
+        """Refuse ordering by a many2one whose names the API does not serve: Odoo sorts
+        by the related records' own order (their names), which the order would reveal."""
+        if field.type == "many2one" and not self._api_display_name_served(api_request, field):
+            raise ApiError(403, f"Ordering by {field.name!r} sorts by {field.comodel_name} "
+                                "records this API does not serve whole.",
+                           code="field_not_allowed", source={"parameter": source})
 
     def _api_rule(self, model_name):
         """Return the allow-list rule of ``model_name`` when the access mode uses one."""

@@ -224,6 +224,12 @@ class TestJsonApiDomains(JsonApiCase):
         self.assertStatus(response, 200)
 
 
+    def test_sort_by_a_relation_whose_names_are_not_served(self):
+        response = self.jsonapi("GET", "/res.partner", params={"sort": "-country_id"})
+        self.assertError(response, 403, parameter="sort")
+        self.assertStatus(self.jsonapi("GET", "/res.partner", params={"sort": "-name"}), 200)
+
+
 @tagged("post_install", "-at_install")
 class TestJsonApiDomainsSudo(TestJsonApiDomains):
 

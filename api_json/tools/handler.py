@@ -441,6 +441,7 @@ class JsonApiHandler(ActionsMixin, AtomicMixin):
                                     "no such field.", code="invalid_sort",
                                source={"parameter": "sort"})
             self._checked_fields(model, [name], "sort")
+            self.api._api_check_order_field(self.api_request, field, "sort")
             if not field._description_sortable(self.env):
                 raise ApiError(400, f"Cannot sort on {member!r}: the field is not stored.",
                                code="invalid_sort", source={"parameter": "sort"})

@@ -390,3 +390,9 @@ class TestReviewEscapes(RestJsonCase):
                 # the contact is not a company: the API never serves it
                 self.assertEqual(rows[0]["child_ids"], [other.id])
         self.assertEqual(set(self.company.child_ids.ids), {self.child.id, other.id})
+
+    def test_order_by_a_relation_whose_names_are_not_served(self):
+        # Odoo sorts by the countries' names: the order would tell them
+        self.assertRefused(self.custom("search", [[]], {"order": "country_id desc"}), 403,
+                           "field_not_allowed")
+        self.assertStatus(self.custom("search", [[]], {"order": "name desc"}), 200)
