@@ -10,18 +10,14 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.api_framework_base.tests.common import ApiHttpCase
-
 from ..models.api_log import ApiLog
 from ..tools import masking
 from ..tools.masking import MASK
-
-LOG_TEXT_FIELDS = ["identity", "query_string", "request_headers", "request_body",
-                   "response_headers", "response_body", "error_message", "traceback"]
+from .common import LogCase
 
 
 @tagged("post_install", "-at_install")
-class TestApiLog(ApiHttpCase):
+class TestApiLog(LogCase):
 
     @classmethod
     def setUpClass(cls):
@@ -44,18 +40,6 @@ class TestApiLog(ApiHttpCase):
         headers = {"x-api-key": self.key, **(headers or {})}
         self.env.flush_all()
         return self.api_call("POST", f"/logapi{path}", body=body, headers=headers, **kwargs)
-
-    def log_of(self, response):
-        request_id = response.headers["X-Request-Id"]
-        self.env["api.log"]._api_log_flush()
-        log = self.env["api.log"].search([("request_id", "=", request_id)])
-        self.assertEqual(len(log), 1, f"one log expected for request {request_id}")
-        return log
-
-    def assertNoSecret(self, log, secrets):
-        for name in LOG_TEXT_FIELDS:
-            for secret in secrets:
-                self.assertNotIn(secret, log[name] or "", f"{secret!r} found in {name}")
 
     # ------------------------------------------------------------------
     # What a log holds

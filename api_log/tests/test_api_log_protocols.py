@@ -16,10 +16,8 @@ from odoo.tests import tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
-from odoo.addons.api_framework_base.tests.common import ApiHttpCase
-
 from ..tools.masking import MASK
-from .test_api_log import LOG_TEXT_FIELDS
+from .common import LogCase
 
 REDIRECT_URI = "https://app.example.com/cb"
 PASSWORD = "api_caller_pass_1234"
@@ -32,29 +30,6 @@ def _installed(model, protocol=None, auth_type=None):
     fields = registry["api.api"]._fields
     return (protocol is None or protocol in dict(fields["protocol"].selection)) and (
         auth_type is None or auth_type in dict(fields["auth_type"].selection))
-
-
-class LogCase(ApiHttpCase):
-    """Finding the log of a response and checking that no secret reached it."""
-
-    def log_of(self, response):
-        request_id = response.headers["X-Request-Id"]
-        self.env["api.log"]._api_log_flush()
-        log = self.env["api.log"].search([("request_id", "=", request_id)])
-        self.assertEqual(len(log), 1, f"one log expected for request {request_id}")
-        return log
-
-    def assertNotLogged(self, response):
-        self.env["api.log"]._api_log_flush()
-        self.assertFalse(self.env["api.log"].search_count(
-            [("request_id", "=", response.headers["X-Request-Id"])]))
-
-    def assertNoSecret(self, logs, secrets):
-        for log in logs:
-            for name in LOG_TEXT_FIELDS:
-                for secret in secrets:
-                    self.assertNotIn(secret, log[name] or "",
-                                     f"{secret!r} found in {name} of {log.path}")
 
 
 @tagged("post_install", "-at_install")
