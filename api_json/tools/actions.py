@@ -131,21 +131,17 @@ class ActionsMixin:
         """Refuse an export path as the framework refuses it to ``export_data``: every
         field readable along the way, no model outside the API, and the records of a
         relation read only from a model the API serves whole."""
-        current, segments = model, []
+        current = model
         for name in path.split("/"):
             if name in ("id", ".id"):
                 break
             if current is None or name not in current._fields:
                 owner = current._name if current is not None else model._name
                 raise bad(400, f"{owner} has no field {name!r}.", "/fields", "unknown_field")
-            segments.append(name)
             field = current._fields[name]
             current = self.env[field.comodel_name] if field.relational else None
         try:
-            if segments:
-                self.api_request.check_path(model, ".".join(segments))
-            if self.api._api_uses_allow_list():
-                self.api._api_call_check_export_path(self.api_request, model, path)
+            self.api_request.check_export_path(model, path)
         except ApiError as error:
             raise bad(error.status, f"{path}: {error.detail}", "/fields",
                       error.error_code) from None
